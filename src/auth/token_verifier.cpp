@@ -21,8 +21,9 @@ Result<std::shared_ptr<const jwt::Claims>> TokenVerifier::verify(std::string_vie
       std::shared_ptr<const jwt::Claims> claims = it->second->claims;
       if (auto err = jwt::checkTimes(*claims, nowSec)) {
         if (err->code == "AUTH_EXPIRED_TOKEN") {  // it will never be valid again
-          shard.lru.erase(it->second);
-          shard.index.erase(it);
+          const Lru::iterator node = it->second;
+          shard.index.erase(it);  // before the node: the key views the node's string
+          shard.lru.erase(node);
         }
         return std::move(*err);
       }
