@@ -19,11 +19,23 @@ auth::ResourceCtx toCtx(const RequestContext& ctx, const ResourceRef& r) {
 
 }  // namespace
 
+// An API key narrows its owner's permissions to its scopes ("read:*" style wildcards allowed).
+bool keyAllows(const RequestContext& ctx, std::string_view permission) {
+  if (!ctx.viaApiKey || ctx.apiKeyScopes.empty()) return true;
+  for (const auto& s : ctx.apiKeyScopes) {
+    if (s == "*" || s == permission) return true;
+    if (s.size() > 2 && s.ends_with(":*") && permission.starts_with(std::string_view(s).substr(0, s.size() - 1))) return true;
+  }
+  return false;
+}
+
 bool hasPermission(const RequestContext& ctx, std::string_view permission, const ResourceRef& r) {
-  return auth::authorize(ctx.principal, permission, toCtx(ctx, r), ctx.now).allowed;
+  return keyAllows(ctx, permission) && auth::authorize(ctx.principal, permission, toCtx(ctx, r), ctx.now).allowed;
 }
 
 void requirePermission(const RequestContext& ctx, std::string_view permission, const ResourceRef& r) {
+  if (!keyAllows(ctx, permission))
+    fail(Error::forbidden("This API key is not scoped for " + std::string(permission)));
   auth::Decision d = auth::authorize(ctx.principal, permission, toCtx(ctx, r), ctx.now);
   if (d.allowed) return;
   log::info("authz-denied", {{"userId", ctx.userId()},

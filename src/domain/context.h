@@ -16,6 +16,7 @@ struct RequestContext {
   std::string ip;
   int64_t now = 0;  // epoch ms from the server's clock (injectable)
   bool viaApiKey = false;
+  std::vector<std::string> apiKeyScopes;  // non-empty: the key may use only these permissions
 
   const std::string& userId() const { return principal.userId; }
   const std::string& tenantId() const { return principal.tenantId; }
