@@ -54,6 +54,17 @@ class Row {
   std::optional<std::string> optString(std::string_view name) const { return optString(columnIndex(name)); }
   std::optional<int64_t> optInt(std::string_view name) const { return optInt(columnIndex(name)); }
   std::optional<double> optDouble(std::string_view name) const { return optDouble(columnIndex(name)); }
+
+ private:
+  // Remembers recent name lookups by the address of the name (callers pass literals), so reading
+  // 50 rows by name scans the column list once per name, not once per row. A hit is verified.
+  struct NameHit {
+    const char* name = nullptr;
+    std::size_t size = 0;
+    int index = -1;
+  };
+  mutable NameHit nameHits_[8];
+  mutable unsigned nextNameHit_ = 0;
 };
 
 }  // namespace dcmms::store

@@ -1,14 +1,16 @@
 #include "store/sql.h"
 
-#include <cctype>
+#include <iterator>
 
 namespace dcmms::store {
 
 namespace {
+char asciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
 bool equalsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+    if (asciiLower(a[i]) != asciiLower(b[i])) return false;
   }
   return true;
 }
@@ -32,9 +34,18 @@ std::optional<double> Row::optDouble(int i) const {
 }
 
 int Row::findColumn(std::string_view name) const {
+  for (const NameHit& hit : nameHits_) {
+    if (hit.name == name.data() && hit.size == name.size() && hit.index >= 0 && hit.index < columnCount() &&
+        equalsIgnoreCase(columnName(hit.index), name)) {
+      return hit.index;
+    }
+  }
   const int n = columnCount();
   for (int i = 0; i < n; ++i) {
-    if (equalsIgnoreCase(columnName(i), name)) return i;
+    if (equalsIgnoreCase(columnName(i), name)) {
+      nameHits_[nextNameHit_++ % std::size(nameHits_)] = NameHit{name.data(), name.size(), i};
+      return i;
+    }
   }
   return -1;
 }

@@ -82,6 +82,20 @@ TEST_P(SqlContract, CrudRoundTripWithAllValueTypesAndNull) {
   EXPECT_EQ(c.queryInt("SELECT COUNT(*) FROM things"), 0);
 }
 
+TEST_P(SqlContract, ColumnsByNameAcrossRows) {
+  auto& c = conn();
+  c.execScript("CREATE TABLE ab (a BIGINT, b BIGINT); INSERT INTO ab (a, b) VALUES (1, 10); INSERT INTO ab (a, b) VALUES (2, 20)");
+  int64_t sum = 0;
+  c.query("SELECT a, b FROM ab ORDER BY a", {}, [&](const Row& r) {
+    std::string name = "a";  // same buffer, different names: lookups must not be confused
+    sum += r.getInt(name);
+    name = "b";
+    sum += r.getInt(name) * 100;
+    sum += r.getInt("A") * 10000;
+  });
+  EXPECT_EQ(sum, (1 + 1000 + 10000) + (2 + 2000 + 20000));
+}
+
 TEST_P(SqlContract, ReturningAndAutoIds) {
   auto& c = conn();
   c.execScript("CREATE TABLE seq (id " + std::string(c.dialect().autoIdType()) + ", name TEXT NOT NULL)");
