@@ -13,6 +13,8 @@
 
 namespace dcmms::http {
 
+struct RouteInfo;
+
 using HeaderList = std::vector<std::pair<std::string, std::string>>;
 
 struct Request {
@@ -25,6 +27,12 @@ struct Request {
   std::string remoteIp;
   std::vector<std::pair<std::string, std::string>> pathParams;  // filled by the router
   std::string routePattern;                                     // e.g. "/api/v1/work-orders/{id}"
+  const RouteInfo* routeInfo = nullptr;  // the matched route's metadata; null when unmatched
+  // X-Request-ID as received (sanitised, at most 128 chars) or a new UUID; echoed in the response.
+  std::string requestId;
+  // Headers the application wants on whatever response this request ends with (e.g. rate-limit
+  // headers on an error response); the API layer's after-hook copies them.
+  HeaderList extraResponseHeaders;
 
   // Case-insensitive header lookup; empty when absent.
   std::string_view header(std::string_view name) const;
@@ -61,6 +69,9 @@ struct Route {
   std::string pattern;  // segments; "{name}" captures one segment
   Handler handler;
   RouteInfo info;
+  // Multipart upload routes may carry bodies up to ServerOptions::maxUploadBytes instead of
+  // ServerOptions::maxBodyBytes.
+  bool upload = false;
 };
 
 }  // namespace dcmms::http
