@@ -2,7 +2,7 @@
 # Black-box HTTP suite: starts PostgreSQL on loopback in a temp dir, then runs pytest against
 # the dcmms binary once per storage backend (sqlite, postgres).
 set -euo pipefail
-BIN=$(realpath "$1")
+BIN=$(realpath "$1"); shift  # the remaining arguments go to pytest
 cd "$(dirname "$0")/.."
 WORK=$(mktemp -d /tmp/dcmms-it.XXXXXX)
 cleanup() {

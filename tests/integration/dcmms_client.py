@@ -190,7 +190,7 @@ def expect(r: requests.Response, status: int | tuple[int, ...], code: str | tupl
         codes = code if isinstance(code, tuple) else (code,)
         got = error_envelope(r)["code"]
         assert got in codes, f"expected error code {codes}, got {got}: {describe(r)}"
-    if not r.content:
+    if not r.content or "json" not in r.headers.get("Content-Type", "json"):
         return None
     return body(r)
 
