@@ -31,7 +31,8 @@ SqlValue nullable(const std::optional<T>& v) {
 
 // A non-owning view of the parameters of one statement execution, bound in order to the `?`
 // placeholders. Built from a braced list `{id, "name", 2.5}`, a vector or a span; the values must
-// outlive the call (a braced list lives until the end of the full expression, which suffices).
+// outlive the call (a braced list lives until the end of the full expression, which suffices;
+// never keep a Params built from a braced list in a variable — keep a vector instead).
 class Params {
  public:
   Params() = default;

@@ -20,21 +20,23 @@ class SqliteRow final : public Row {
     const char* n = sqlite3_column_name(stmt_, i);
     return n ? std::string_view(n) : std::string_view();
   }
-  bool isNull(int i) const override { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
-  int64_t getInt(int i) const override { return sqlite3_column_int64(stmt_, i); }
-  double getDouble(int i) const override { return sqlite3_column_double(stmt_, i); }
+  bool isNull(int i) const override { return sqlite3_column_type(stmt_, check(i)) == SQLITE_NULL; }
+  int64_t getInt(int i) const override { return sqlite3_column_int64(stmt_, check(i)); }
+  double getDouble(int i) const override { return sqlite3_column_double(stmt_, check(i)); }
   std::string_view text(int i) const override {
+    check(i);
     const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, i));
     if (!p) return {};
     return {p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, i))};
   }
   Blob getBlob(int i) const override {
+    check(i);
     const auto* p = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, i));
     if (!p) return {};
     return Blob{{p, p + sqlite3_column_bytes(stmt_, i)}};
   }
   SqlValue value(int i) const override {
-    switch (sqlite3_column_type(stmt_, i)) {
+    switch (sqlite3_column_type(stmt_, check(i))) {
       case SQLITE_INTEGER: return getInt(i);
       case SQLITE_FLOAT: return getDouble(i);
       case SQLITE_TEXT: return getString(i);
@@ -44,6 +46,14 @@ class SqliteRow final : public Row {
   }
 
  private:
+  // SQLite reads out-of-range columns as NULL; make the mistake loud, as the PostgreSQL driver does.
+  int check(int i) const {
+    if (i < 0 || i >= sqlite3_column_count(stmt_)) {
+      throw SqlError("result column index " + std::to_string(i) + " out of range");
+    }
+    return i;
+  }
+
   sqlite3_stmt* stmt_;
 };
 

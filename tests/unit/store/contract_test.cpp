@@ -59,6 +59,8 @@ TEST_P(SqlContract, CrudRoundTripWithAllValueTypesAndNull) {
     EXPECT_EQ(r.value(5), SqlValue());
     EXPECT_EQ(r.findColumn("missing"), -1);
     EXPECT_THROW(r.getString("missing"), SqlError);
+    EXPECT_THROW(r.getString(6), SqlError);
+    EXPECT_THROW(r.isNull(-1), SqlError);
   });
   EXPECT_EQ(rows, 1);
 
