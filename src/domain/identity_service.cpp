@@ -108,7 +108,6 @@ json::object IdentityService::createUser(const NewUser& u) {
                          {{"tenantId", "unknown tenant", "RELATED_RESOURCE_NOT_FOUND"}}));
   json::object body{{"email", u.email}, {"role", u.role}, {"siteIds", toArray(u.siteIds)}, {"skills", toArray(u.skills)}};
   if (!u.name.empty()) body["name"] = u.name;
-  AuditLog audit;  // the service's own log instance would do as well; rows are identical
   EventBus bus;
   UserService users(db_, audit_, bus);
   RequestContext ctx = systemCtx(u.tenantId, "system", {});
