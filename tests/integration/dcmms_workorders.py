@@ -58,12 +58,18 @@ def step(world: World, wo_id: str, to: str, who: str, **extra: Any) -> dict:
     return wo
 
 
+def set_task_status(world: World, wo_id: str, task_id: str, status: str, who: str) -> None:
+    """PATCH a task's status and check it took (the answer may be the task or the whole WO)."""
+    r = world.client(who).patch(f"/work-orders/{wo_id}/tasks/{task_id}", json={"status": status})
+    data = data_of(r)
+    task = data if "taskId" in data else next(t for t in data["tasks"] if t["taskId"] == task_id)
+    assert task["status"] == status, describe(r)
+
+
 def complete_tasks(world: World, wo: dict, who: str) -> None:
-    for task in wo.get("tasks") or []:
+    for task in sorted(wo.get("tasks") or [], key=lambda t: t["sequence"]):
         if task.get("status") not in ("completed", "skipped"):
-            r = world.client(who).patch(f"/work-orders/{wo['workOrderId']}/tasks/{task['taskId']}",
-                                        json={"status": "completed"})
-            assert data_of(r)["status"] == "completed"
+            set_task_status(world, wo["workOrderId"], task["taskId"], "completed", who)
 
 
 def drive(world: World, wo_id: str, target: str, assignee: str = "T1",

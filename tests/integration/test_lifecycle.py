@@ -17,7 +17,8 @@ import json
 import pytest
 
 from dcmms_client import assert_names_field, data_of, error_envelope, expect, describe
-from dcmms_workorders import (create_wo, drive, etag_of, get_wo, patch_wo, step, transition)
+from dcmms_workorders import (complete_tasks, create_wo, drive, etag_of, get_wo, patch_wo,
+                              set_task_status, step, transition)
 from dcmms_world import World, parse_iso
 
 
@@ -46,10 +47,7 @@ def test_c20_happy_path(world: World):
     wo = step(world, wo_id, "in-progress", "T1")
     assert wo["actualStart"]
     assert world.get_asset(asset)["status"] == "under-maintenance"
-    for task in sorted(wo["tasks"], key=lambda t: t["sequence"]):
-        r = world.client("T1").patch(f"/work-orders/{wo_id}/tasks/{task['taskId']}",
-                                     json={"status": "completed"})
-        assert data_of(r)["status"] == "completed"
+    complete_tasks(world, wo, "T1")
     world.advance(300)
     wo = step(world, wo_id, "completed", "T1", completionNotes="Fan replaced, inverter back online.")
     assert wo["actualEnd"] and wo["completionNotes"].startswith("Fan replaced")
@@ -106,9 +104,7 @@ def test_c24_completion_guards_name_the_gap(world: World):
     wo = create_wo(world, tasks=[{"title": "Measure insulation", "sequence": 1}])
     wo_id = wo["workOrderId"]
     wo = drive(world, wo_id, "in-progress", assignee="T1")
-    t1 = world.client("T1")
-    task = wo["tasks"][0]
-    expect(t1.patch(f"/work-orders/{wo_id}/tasks/{task['taskId']}", json={"status": "completed"}), 200)
+    complete_tasks(world, wo, "T1")
 
     notes = {"completionNotes": "All measurements within limits."}
     r = transition(world, wo_id, "completed", "T1", **notes)  # no time booked yet
@@ -127,7 +123,7 @@ def test_c24_completion_guards_name_the_gap(world: World):
     wo = get_wo(world, wo_id)
     pending = [t for t in wo["tasks"] if t["status"] == "pending"]
     assert len(pending) == 1
-    expect(t1.patch(f"/work-orders/{wo_id}/tasks/{pending[0]['taskId']}", json={"status": "completed"}), 200)
+    set_task_status(world, wo_id, pending[0]["taskId"], "completed", "T1")
     r = transition(world, wo_id, "completed", "T1")  # no completion notes
     expect(r, 422)
     assert_names_field(r, "completionNotes")
