@@ -7,7 +7,8 @@
 
 namespace dcmms::telemetry {
 
-enum class Quality : uint8_t { good = 0, uncertain = 1, bad = 2 };
+// sensor_fault (IMPL SENSOR_FAULT) is a kind of bad: aggregates count it in bad_count.
+enum class Quality : uint8_t { good = 0, uncertain = 1, bad = 2, sensor_fault = 3 };
 
 // Flag bits kept with every stored point.
 enum PointFlag : uint8_t {

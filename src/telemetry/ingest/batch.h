@@ -1,0 +1,98 @@
+// The result of parsing one ingest request or message: a columnar batch of accepted points with
+// interned series (one SeriesInfo per distinct series and unit; rows refer to it by index), and
+// the per-point rejections. Storage resolves each SeriesInfo once and writes the rows; Points
+// are materialised only on slow paths.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "telemetry/point.h"
+
+namespace dcmms::telemetry {
+
+enum class RejectCode : uint8_t {
+  malformed,         // syntax error in a line or JSON document
+  missingField,      // a required field or tag is absent
+  invalidType,       // a field has the wrong type (e.g. a string value)
+  nonFiniteValue,    // NaN or ±Inf
+  invalidTimestamp,  // unparseable or out of the representable range
+  tooOld,            // older than now − maxAge (and not a backfill)
+  inFuture,          // newer than now + maxFuture
+  invalidQuality,    // unknown quality spelling
+  invalidTopic,      // MQTT topic not telemetry/{siteId}/{assetId}/{sensorType}
+};
+
+// "MALFORMED", "MISSING_FIELD", "INVALID_TYPE", "NON_FINITE_VALUE", "INVALID_TIMESTAMP",
+// "TIMESTAMP_TOO_OLD", "TIMESTAMP_IN_FUTURE", "INVALID_QUALITY", "INVALID_TOPIC".
+std::string_view rejectCodeName(RejectCode code);
+
+inline constexpr size_t kMaxRawBytes = 4096;  // raw text kept per rejected line or element
+
+struct Rejection {
+  uint32_t index = 0;  // line number (1-based) for line protocol, element index (0-based) for JSON
+  std::string field;   // e.g. "site", "value", "metrics.temperature_c"; "" = the whole element
+  RejectCode code = RejectCode::malformed;
+  std::string message;
+  std::string raw;     // the rejected line or element, truncated to kMaxRawBytes
+};
+
+struct SeriesInfo {
+  SeriesKey key;
+  std::string unit;  // normalised unit of every row of this series
+};
+
+struct Row {
+  uint32_t series = 0;  // index into ParsedBatch::series()
+  uint32_t meta = 0;    // index into ParsedBatch::metadata(); 0 = no metadata
+  int64_t timestampMs = 0;
+  double value = 0;
+  Quality quality = Quality::good;
+  uint8_t flags = kFlagNone;
+  uint32_t source = 0;  // line number / element index the row came from
+};
+
+class ParsedBatch {
+ public:
+  ParsedBatch() : metadata_(1) {}
+
+  const std::vector<SeriesInfo>& series() const { return series_; }
+  const std::vector<Row>& rows() const { return rows_; }
+  const std::vector<std::string>& metadata() const { return metadata_; }
+  const std::vector<Rejection>& rejections() const { return rejections_; }
+  size_t accepted() const { return rows_.size(); }
+
+  // Returns the index of the series (key, unit), adding it on first use.
+  uint32_t internSeries(const SeriesKey& key, std::string_view unit);
+  // Stores a metadata JSON object text; "" → 0.
+  uint32_t addMetadata(std::string json);
+  void addRow(const Row& row) { rows_.push_back(row); }
+  void reject(Rejection r);
+  // Keeps the rows for which keep(row) is true, in order.
+  void retainRows(const std::function<bool(const Row&)>& keep);
+
+  Point point(size_t row) const;
+  std::vector<Point> toPoints() const;
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  std::vector<SeriesInfo> series_;
+  std::vector<Row> rows_;
+  std::vector<std::string> metadata_;
+  std::vector<Rejection> rejections_;
+  std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> seriesIndex_;
+  std::string scratch_;
+};
+
+// Truncates raw text for a Rejection / dead letter to kMaxRawBytes.
+std::string capRaw(std::string_view raw);
+
+}  // namespace dcmms::telemetry
