@@ -130,6 +130,12 @@ std::string redactParams(std::string msg, Params params) {
 
 void ignoreNotice(void*, const char*) {}
 
+bool isStalePlan(const PGresult* res) {
+  const char* state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+  const char* msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+  return state && msg && std::string_view(state) == "0A000" && std::string_view(msg).find("cached plan") != std::string_view::npos;
+}
+
 }  // namespace
 
 PgConnection::PgConnection(std::string url) : url_(std::move(url)) { connect(); }
@@ -184,7 +190,7 @@ void PgConnection::reconnect() {
   connect();
 }
 
-PgConnection::ResultPtr PgConnection::executePrepared(std::string_view sql, Params params) {
+PgConnection::ResultPtr PgConnection::executePrepared(std::string_view sql, Params params, bool retryingStalePlan) {
   auto it = prepared_.find(sql);
   if (it == prepared_.end()) {
     if (prepared_.size() >= kMaxPrepared) {
@@ -232,8 +238,18 @@ PgConnection::ResultPtr PgConnection::executePrepared(std::string_view sql, Para
   for (std::size_t i = 0; i < n; ++i) {  // numbers_ no longer grows: its pointers are stable now
     if (numberOffsets_[i] != std::string::npos) values_[i] = numbers_.data() + numberOffsets_[i];
   }
-  return ResultPtr(PQexecPrepared(conn_.get(), p.name.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
-                                  formats_.data(), 0));
+  ResultPtr res(PQexecPrepared(conn_.get(), p.name.c_str(), static_cast<int>(n), values_.data(), lengths_.data(),
+                               formats_.data(), 0));
+  if (!succeeded(res.get()) && isStalePlan(res.get())) {
+    // The schema changed under the prepared statement ("cached plan must not change result
+    // type", e.g. SELECT * after ALTER TABLE). Forget it; re-prepare and retry once when no
+    // transaction was aborted by the failure.
+    prepared_.erase(it);  // the server-side statement is freed with the session
+    if (!retryingStalePlan && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) {
+      return executePrepared(sql, params, true);
+    }
+  }
+  return res;
 }
 
 int64_t PgConnection::exec(std::string_view sql, Params params) {

@@ -44,7 +44,7 @@ class PgConnection final : public SqlConnection {
   // while no transaction was open, reconnects once and retries. Otherwise throws.
   template <typename Attempt>
   ResultPtr withReconnect(Attempt attempt, Params params);
-  ResultPtr executePrepared(std::string_view sql, Params params);
+  ResultPtr executePrepared(std::string_view sql, Params params, bool retryingStalePlan = false);
   ResultPtr simple(const char* sql);
   [[noreturn]] void throwError(const PGresult* res, Params params) const;
 

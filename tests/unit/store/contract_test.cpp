@@ -98,6 +98,15 @@ TEST_P(SqlContract, ColumnsByNameAcrossRows) {
   EXPECT_EQ(sum, (1 + 1000 + 10000) + (2 + 2000 + 20000));
 }
 
+TEST_P(SqlContract, CachedStatementSurvivesSchemaChange) {
+  auto& c = conn();
+  c.execScript("CREATE TABLE sc (a BIGINT); INSERT INTO sc (a) VALUES (1)");
+  const char* sql = "SELECT * FROM sc";
+  EXPECT_EQ(c.queryAll(sql, {}, [](const Row& r) { return r.columnCount(); }), std::vector<int>{1});
+  c.execScript("ALTER TABLE sc ADD COLUMN b TEXT");
+  EXPECT_EQ(c.queryAll(sql, {}, [](const Row& r) { return r.columnCount(); }), std::vector<int>{2});
+}
+
 TEST_P(SqlContract, ReturningAndAutoIds) {
   auto& c = conn();
   c.execScript("CREATE TABLE seq (id " + std::string(c.dialect().autoIdType()) + ", name TEXT NOT NULL)");
