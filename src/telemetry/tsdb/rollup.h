@@ -15,8 +15,14 @@
 
 namespace dcmms::telemetry::tsdb {
 
-// Floor division, correct for negative timestamps.
+// Timestamps the engine stores: |ts| <= 2^62 ms (about 146 million years), so bucket
+// arithmetic never overflows. Query bounds are clamped to this range.
+inline constexpr int64_t kMaxTimestamp = int64_t{1} << 62;
+constexpr int64_t clampTs(int64_t ts) { return ts < -kMaxTimestamp ? -kMaxTimestamp : (ts > kMaxTimestamp ? kMaxTimestamp : ts); }
+
+// Floor division, correct for negative timestamps (input clamped to the storable range).
 constexpr int64_t floorTo(int64_t ts, int64_t width) {
+  ts = clampTs(ts);
   const int64_t q = ts / width;
   return (ts % width < 0 ? q - 1 : q) * width;
 }
