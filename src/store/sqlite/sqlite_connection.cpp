@@ -135,13 +135,21 @@ SqliteConnection::SqliteConnection(const std::string& path) {
   }
   sqlite3_extended_result_codes(db_.get(), 1);
   sqlite3_busy_timeout(db_.get(), kBusyTimeoutMs);
-  auto mode = queryString("PRAGMA journal_mode=WAL");
-  if (!mode || *mode != "wal") throw SqlError("SQLite database '" + path + "' cannot use WAL journal mode");
-  execScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  try {
+    auto mode = queryString("PRAGMA journal_mode=WAL");
+    if (!mode || *mode != "wal") throw SqlError("SQLite database '" + path + "' cannot use WAL journal mode");
+    execScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  } catch (...) {
+    finalizeAll();  // the destructor does not run for a half-built object
+    throw;
+  }
 }
 
-SqliteConnection::~SqliteConnection() {
+SqliteConnection::~SqliteConnection() { finalizeAll(); }
+
+void SqliteConnection::finalizeAll() {
   for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
+  cache_.clear();
 }
 
 void SqliteConnection::Closer::operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }

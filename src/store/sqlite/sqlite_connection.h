@@ -50,6 +50,7 @@ class SqliteConnection final : public SqlConnection {
 
   sqlite3_stmt* prepare(std::string_view sql, bool persistent);
   void evictIdle();
+  void finalizeAll();
   // Throws the exception matching the connection's last error (UniqueViolation, ...).
   [[noreturn]] void throwError(int rc) const;
   void bind(sqlite3_stmt* stmt, Params params);
