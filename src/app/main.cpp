@@ -1,2 +1,185 @@
-#include <cstdio>
-int main() { std::puts("dcmms"); return 0; }
+// dcmms: the server binary and its subcommands (serve, migrate, demo, tenant, user, simulate).
+#include <CLI/CLI.hpp>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "api/api_server.h"
+#include "app/config.h"
+#include "app/demo.h"
+#include "core/json_util.h"
+#include "core/log.h"
+#include "domain/repo/schema.h"
+#include "store/migrate.h"
+
+namespace {
+
+using namespace dcmms;
+
+std::unique_ptr<store::Database> openStore(const app::Config& c) {
+  std::filesystem::create_directories(c.dataDir);
+  auto db = store::Database::open(c.db, c.dataDir);
+  store::applyMigrations(*db, domain::schemaMigrations());
+  return db;
+}
+
+int serve(app::Config cfg) {
+  log::setMinLevel(cfg.logLevel == "debug" ? log::Level::debug : cfg.logLevel == "warn" ? log::Level::warn : log::Level::info);
+  auto [host, port] = app::splitListen(cfg.listen);
+  // Block termination signals in every thread; the main thread waits for them below.
+  sigset_t sigs;
+  sigemptyset(&sigs);
+  sigaddset(&sigs, SIGTERM);
+  sigaddset(&sigs, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto db = openStore(cfg);
+  SystemClock systemClock;
+  std::unique_ptr<ManualClock> manual;
+  if (cfg.testClock) manual = std::make_unique<ManualClock>();
+  const Clock& clock = manual ? static_cast<const Clock&>(*manual) : systemClock;
+  api::AppConfig appCfg;
+  appCfg.dataDir = cfg.dataDir;
+  appCfg.testClock = cfg.testClock;
+  appCfg.rateLimitsEnabled = cfg.rateLimits;
+  api::App app(appCfg, *db, clock, manual.get());
+  app.registerJobs();
+  http::ServerOptions opts;
+  opts.host = host;
+  opts.port = port;
+  opts.threads = cfg.threads;
+  api::ApiServer server(app, opts);
+  server.start();
+  app.scheduler.start(250);
+  const std::string url = "http://" + host + ":" + std::to_string(server.port());
+  if (!cfg.portFile.empty()) {
+    std::ofstream(cfg.portFile + ".tmp") << server.port() << "\n";
+    std::filesystem::rename(cfg.portFile + ".tmp", cfg.portFile);
+  }
+  log::info("listening", {{"url", url},
+                          {"storage", db->describe()},
+                          {"testClock", cfg.testClock ? "on" : "off"},
+                          {"rateLimits", cfg.rateLimits ? "on" : "off"}});
+  int sig = 0;
+  sigwait(&sigs, &sig);
+  log::info("shutting down", {{"signal", std::to_string(sig)}});
+  app.scheduler.stop();
+  server.stop(std::chrono::seconds(10));
+  log::info("stopped");
+  return 0;
+}
+
+std::vector<std::string> csv(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t end = s.find(',', start);
+    if (end == std::string::npos) end = s.size();
+    if (end > start) out.push_back(s.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"dCMMS: maintenance management and telemetry for renewable power plants"};
+  cli.require_subcommand(1);
+  app::Config cfg;
+  app::applyEnvironment(cfg);
+  std::string configFile;
+  auto addStoreOpts = [&](CLI::App* sub) {
+    sub->add_option("--data-dir", cfg.dataDir, "data directory (SQLite file, keys, attachments)");
+    sub->add_option("--db", cfg.db, "postgresql://... for PostgreSQL; default: SQLite in the data dir");
+  };
+
+  auto* serveCmd = cli.add_subcommand("serve", "run the server");
+  addStoreOpts(serveCmd);
+  serveCmd->add_option("--config", configFile, "JSON configuration file");
+  serveCmd->add_option("--listen", cfg.listen, "HOST:PORT (port 0: any free port)");
+  serveCmd->add_option("--threads", cfg.threads, "I/O threads (0: one per core)");
+  serveCmd->add_option("--port-file", cfg.portFile, "write the bound port to this file once listening");
+  serveCmd->add_flag("--test-clock", cfg.testClock, "enable PUT /api/v1/test/clock (tests only)");
+
+  auto* migrateCmd = cli.add_subcommand("migrate", "apply database migrations and exit");
+  addStoreOpts(migrateCmd);
+
+  auto* demoCmd = cli.add_subcommand("demo", "seed the demo portfolio (solar, wind, battery; users per role; work orders)");
+  addStoreOpts(demoCmd);
+  std::string demoPassword = "Demo!Passw0rd#2026";
+  demoCmd->add_option("--password", demoPassword, "password for every demo user");
+
+  auto* tenantCmd = cli.add_subcommand("tenant", "manage tenants");
+  tenantCmd->require_subcommand(1);
+  auto* tenantCreate = tenantCmd->add_subcommand("create", "create a tenant");
+  addStoreOpts(tenantCreate);
+  std::string tenantName, tenantId;
+  tenantCreate->add_option("--name", tenantName, "tenant name")->required();
+  tenantCreate->add_option("--id", tenantId, "tenant id (default: generated)");
+
+  auto* userCmd = cli.add_subcommand("user", "manage users");
+  userCmd->require_subcommand(1);
+  auto* userCreate = userCmd->add_subcommand("create", "create a user (usable while serve runs)");
+  addStoreOpts(userCreate);
+  domain::NewUser nu;
+  std::string sites, skills;
+  userCreate->add_option("--email", nu.email)->required();
+  userCreate->add_option("--password", nu.password)->required();
+  userCreate->add_option("--role", nu.role)->required();
+  userCreate->add_option("--tenant", nu.tenantId);
+  userCreate->add_option("--sites", sites, "comma-separated site ids");
+  userCreate->add_option("--skills", skills, "comma-separated skills");
+  userCreate->add_option("--name", nu.name);
+
+  CLI11_PARSE(cli, argc, argv);
+  try {
+    if (serveCmd->parsed()) {
+      if (!configFile.empty()) {
+        app::Config fileCfg;
+        app::applyConfigFile(fileCfg, configFile);
+        app::applyEnvironment(fileCfg);
+        // flags given on the command line win over the file
+        if (serveCmd->count("--listen") == 0) cfg.listen = fileCfg.listen;
+        if (serveCmd->count("--data-dir") == 0) cfg.dataDir = fileCfg.dataDir;
+        if (serveCmd->count("--db") == 0) cfg.db = fileCfg.db;
+        if (serveCmd->count("--threads") == 0) cfg.threads = fileCfg.threads;
+        cfg.rateLimits = cfg.rateLimits && fileCfg.rateLimits;
+        cfg.testClock = cfg.testClock || fileCfg.testClock;
+      }
+      return serve(cfg);
+    }
+    auto db = openStore(cfg);
+    SystemClock clock;
+    if (migrateCmd->parsed()) {
+      std::cout << "{\"migrated\":true,\"storage\":\"" << db->describe() << "\"}\n";
+      return 0;
+    }
+    auth::KeyPair keys = auth::KeyPair::loadOrCreate(cfg.dataDir);
+    domain::AuditLog audit;
+    domain::IdentityService identity(*db, audit, keys, clock);
+    if (tenantCreate->parsed()) {
+      std::cout << "{\"tenantId\":\"" << identity.createTenant(tenantName, tenantId) << "\"}\n";
+      return 0;
+    }
+    if (userCreate->parsed()) {
+      nu.siteIds = csv(sites);
+      nu.skills = csv(skills);
+      auto doc = identity.createUser(nu);
+      std::cout << "{\"userId\":\"" << domain::str(doc, "userId") << "\",\"tenantId\":\"" << nu.tenantId << "\"}\n";
+      return 0;
+    }
+    if (demoCmd->parsed()) return app::seedDemo(*db, cfg.dataDir, demoPassword);
+  } catch (const ApiException& e) {
+    std::cerr << "error: " << e.error().code << ": " << e.error().message;
+    for (const auto& d : e.error().details) std::cerr << " [" << d.field << ": " << d.message << "]";
+    std::cerr << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

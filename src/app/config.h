@@ -1,0 +1,26 @@
+// Server configuration from a JSON file, then DCMMS_* environment variables, then flags
+// (each later source overrides the earlier).
+#pragma once
+
+#include <string>
+
+namespace dcmms::app {
+
+struct Config {
+  std::string dataDir = "./data";
+  std::string listen = "127.0.0.1:8080";
+  std::string db;  // "" = SQLite in the data dir, or postgresql://...
+  int threads = 0;
+  bool testClock = false;
+  bool rateLimits = true;
+  std::string portFile;
+  std::string logLevel = "info";
+};
+
+// Applies a JSON config file (keys as the struct's members) — throws on unknown keys.
+void applyConfigFile(Config& c, const std::string& path);
+void applyEnvironment(Config& c);
+// "host:port" → parts; throws std::invalid_argument.
+std::pair<std::string, uint16_t> splitListen(const std::string& listen);
+
+}  // namespace dcmms::app
