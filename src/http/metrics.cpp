@@ -238,7 +238,7 @@ void HttpMetrics::render(std::string& out) const {
       out += ",le=\"";
       if (b < kBuckets.size()) {
         cumulative += m.buckets[b];
-        appendDouble(out, kBuckets[b]);
+        out += kBucketLabels[b];
       } else {
         // Records above 10 s only count here; max() because shards are read while being written.
         cumulative = std::max(cumulative, m.total);

@@ -75,6 +75,8 @@ class HttpMetrics {
  public:
   static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                       0.1,    0.25,  0.5,    1,     2.5,   5,     10};
+  static constexpr std::array<std::string_view, 14> kBucketLabels = {
+      "0.0005", "0.001", "0.0025", "0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5", "5", "10"};
   struct Key {
     std::string method;
     std::string route;
