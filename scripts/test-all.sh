@@ -20,6 +20,7 @@ stage build-asan make --no-print-directory build-asan JOBS="$JOBS"
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 stage unit ctest --test-dir build/asan --output-on-failure -j "$JOBS"
+stage fuzz bash scripts/run-fuzz.sh "${FUZZ_SECONDS:-20}"
 if [ -d tests/integration ] && ls tests/integration/test_*.py >/dev/null 2>&1; then
   stage integration bash scripts/run-integration.sh build/asan/dcmms
 fi
