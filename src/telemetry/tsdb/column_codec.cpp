@@ -204,6 +204,9 @@ int detectDecimalScale(const double* v, size_t n) {
       if (++k > kMaxDecimalScale) return -1;
     }
   }
+  // A larger scale can push earlier values out of the exact-integer range: verify all.
+  for (size_t i = 0; i < n; ++i)
+    if (!scaledExact(v[i], k, ignored)) return -1;
   return k;
 }
 

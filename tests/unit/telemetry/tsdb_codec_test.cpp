@@ -102,6 +102,7 @@ TEST(TsdbCodec, ExtremesNaNInfAndNegativeZeroRoundTrip) {
       {9007199254740991.0, -9007199254740991.0},
       {0.1, 0.2, 0.30000000000000004},
       {1e-12, 2e-12, 123456.789012},
+      {1234567890123.5, 0.0001},  // the second value's scale would overflow the first
   };
   for (const auto& c : cases) expectBitExact(roundTripValues(c), c);
 }
