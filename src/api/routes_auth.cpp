@@ -62,8 +62,11 @@ void registerAuthRoutes(ApiRoutes& r) {
           return noContent();
         },
         {true, RateClass::Standard, false, false});
-  r.add("POST", base + "/password", {"Change the caller's password (returns a fresh token pair)", "auth", true, "PasswordChange", "Tokens"},
-        [](ApiCall& call) { return dataResponse(call, call.app.identity.changePassword(call.ctx, call.body(), client(call))); },
+  r.add("POST", base + "/password", {"Change the caller's password (ends every session; log in again)", "auth", true, "PasswordChange", "", {}, 204},
+        [](ApiCall& call) {
+          call.app.identity.changePassword(call.ctx, call.body(), client(call));
+          return noContent();
+        },
         {true, RateClass::Standard, false, false});
 }
 

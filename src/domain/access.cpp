@@ -14,6 +14,10 @@ auth::ResourceCtx toCtx(const RequestContext& ctx, const ResourceRef& r) {
   rc.siteId = r.siteId;
   if (!r.assignedTo.empty()) rc.assignedTo.push_back(r.assignedTo);
   rc.createdBy = r.createdBy;
+  rc.status = r.status;
+  rc.type = r.type;
+  rc.origin = r.origin;
+  rc.amount = r.amount;
   return rc;
 }
 

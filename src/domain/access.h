@@ -15,6 +15,10 @@ struct ResourceRef {
   std::string siteId;
   std::string assignedTo;
   std::string createdBy;
+  std::string status;  // current status (draft-only deletes)
+  std::string type;    // work-order type (emergency-only grants)
+  std::string origin;  // automationMetadata.origin (alarm-only creation)
+  std::optional<double> amount;  // estimated cost (approval ceilings)
 };
 
 bool hasPermission(const RequestContext& ctx, std::string_view permission, const ResourceRef& r = {});

@@ -422,7 +422,7 @@ void IdentityService::revoke(const RequestContext& ctx, const std::string& token
   tx.commit();
 }
 
-json::object IdentityService::changePassword(const RequestContext& ctx, const json::object& body,
+void IdentityService::changePassword(const RequestContext& ctx, const json::object& body,
                                              const ClientInfo& client) {
   Validator v;
   v.check(body, {{"currentPassword", Kind::String, true, 1, 1024}, {"password", Kind::String, false, 1, 1024},
@@ -464,10 +464,8 @@ json::object IdentityService::changePassword(const RequestContext& ctx, const js
   c.exec("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", {ctx.now, ctx.userId()});
   forgetUser(ctx.userId());
   recordAuth(c, ctx.tenantId(), ctx.userId(), client, "password-change", "");
-  // Every earlier session ends; the caller continues with a fresh pair.
-  json::object out = issueTokens(c, ctx.tenantId(), ctx.userId(), ctx.principal.mfa, "");
+  // Every session ends, this one included: the client logs in again with the new password.
   tx.commit();
-  return out;
 }
 
 // ---- API keys --------------------------------------------------------------------------------

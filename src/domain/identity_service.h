@@ -53,7 +53,7 @@ class IdentityService {
   json::object refresh(const std::string& refreshToken, const ClientInfo& client);
   void logout(const RequestContext& ctx, const std::string& refreshToken);
   void revoke(const RequestContext& ctx, const std::string& token, bool revokeAll);
-  json::object changePassword(const RequestContext& ctx, const json::object& body, const ClientInfo& client);
+  void changePassword(const RequestContext& ctx, const json::object& body, const ClientInfo& client);
   // Admin: sets a user's password (forcing a change at next login) and clears lockout/MFA on request.
   void resetMfa(const RequestContext& ctx, const std::string& userId);
 

@@ -281,11 +281,10 @@ json::object WorkOrderService::create(const RequestContext& ctx, const json::obj
   v.throwIfErrors();
   validateNested(body);
   const std::string siteId = str(body, "siteId");
-  requirePermission(ctx, "create:work-orders", {siteId, "", ctx.userId()});
-  if (ctx.principal.role == auth::Role::ScadaOperator) {
+  {
     const json::value* am = body.if_contains("automationMetadata");
-    if (!am || !am->is_object() || str(am->get_object(), "origin") != "alarm")
-      fail(Error::forbidden("SCADA operators create work orders only from alarms (automationMetadata.origin=alarm)"));
+    const std::string origin = am && am->is_object() ? str(am->get_object(), "origin") : "manual";
+    requirePermission(ctx, "create:work-orders", {siteId, "", ctx.userId(), "draft", str(body, "type"), origin});
   }
   json::object doc;
   for (const auto& kv : body) doc[kv.key()] = kv.value();
@@ -424,7 +423,7 @@ void WorkOrderService::remove(const RequestContext& ctx, const std::string& id) 
   store::Transaction tx(c);
   Loaded l = wos_.load(c, ctx.tenantId(), id);
   checkRead(ctx, l.doc);
-  requirePermission(ctx, "delete:work-orders", {str(l.doc, "siteId")});
+  requirePermission(ctx, "delete:work-orders", {str(l.doc, "siteId"), "", "", str(l.doc, "status")});
   if (str(l.doc, "status") != "draft")
     fail(Error::business("INVALID_STATE_TRANSITION", "Only draft work orders can be deleted; cancel it instead",
                          {{"status", "is " + str(l.doc, "status"), "INVALID_STATE_TRANSITION"}}));
@@ -484,7 +483,12 @@ json::object WorkOrderService::transition(const RequestContext& ctx, const std::
                    "INVALID_STATE_TRANSITION"}}});
     }
     const std::string site = str(doc, "siteId");
-    requirePermission(ctx, edge->permission, {site, str(doc, "assignedTo"), str(doc, "createdBy")});
+    std::optional<double> amount;
+    if (auto* est = doc.if_contains("estimatedCost"); est && est->is_number()) amount = est->to_number<double>();
+    const json::value* amv = doc.if_contains("automationMetadata");
+    const std::string origin = amv && amv->is_object() ? str(amv->get_object(), "origin") : "";
+    requirePermission(ctx, edge->permission,
+                      {site, str(doc, "assignedTo"), str(doc, "createdBy"), from, str(doc, "type"), origin, amount});
     const std::string reason = str(body, "reason");
     if (edge->reasonRequired && reason.empty())
       guardFailed({{"reason", "a reason is required to " + std::string(edge->name), "MISSING_REQUIRED_FIELD"}},
