@@ -220,13 +220,13 @@ void encodeValues(std::string& dst, const double* v, size_t n) {
   dst.push_back(static_cast<char>(ValueEncoding::decimal));
   dst.push_back(static_cast<char>(k));
   if (n == 0) return;
-  int64_t prev;
+  int64_t prev = 0;
   scaledExact(v[0], k, prev);
   putVarsigned(dst, prev);
   uint64_t buf[kPackBlock];
   size_t m = 0;
   for (size_t i = 1; i < n; ++i) {
-    int64_t cur;
+    int64_t cur = 0;
     scaledExact(v[i], k, cur);
     buf[m++] = zigzag(static_cast<int64_t>(static_cast<uint64_t>(cur) - static_cast<uint64_t>(prev)));
     prev = cur;
