@@ -92,8 +92,8 @@ struct Server::Impl {
     acceptor->async_accept(net::any_io_executor(target.ioc.get_executor()),
                            [this, &target](beast::error_code ec, tcp::socket socket) {
                              if (ec == net::error::operation_aborted || !acceptor->is_open()) return;
-                             if (ec) return onAcceptError(ec);
-                             handOver(target, std::move(socket));
+                             if (ec && ec != net::error::connection_aborted) return onAcceptError(ec);
+                             if (!ec) handOver(target, std::move(socket));
                              drainBacklog();
                            });
   }
@@ -106,6 +106,7 @@ struct Server::Impl {
       beast::error_code ec;
       tcp::socket socket = acceptor->accept(net::any_io_executor(target.ioc.get_executor()), ec);
       if (ec == net::error::would_block || ec == net::error::try_again) break;
+      if (ec == net::error::connection_aborted) continue;  // the client gave up first
       if (ec) return onAcceptError(ec);
       handOver(target, std::move(socket));
     }

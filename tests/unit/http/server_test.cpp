@@ -140,6 +140,18 @@ TEST_F(ServerTest, BodyOverTheLimitIs413ThroughTheExceptionHook) {
   }
 }
 
+TEST_F(ServerTest, AnswersExpectContinueBeforeTheBody) {
+  router_.add({"POST", "/echo", [](Request& r) { return text(r.body, 201); }});
+  start();
+  Client c(port());
+  c.writeRaw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+  EXPECT_EQ(c.read().result_int(), 100);
+  c.writeRaw("hello");
+  auto res = c.read();
+  EXPECT_EQ(res.result_int(), 201);
+  EXPECT_EQ(res.body(), "hello");
+}
+
 TEST_F(ServerTest, MalformedRequestIs400AndCloses) {
   start();
   Client c(port());
