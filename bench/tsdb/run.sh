@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Telemetry engine benchmark: builds Release, runs the reference workload through the engine
+# (durable and fast mode) and through Debian's clickhouse-server (RowBinary over HTTP on
+# loopback), answers the same queries on both and prints our/ClickHouse ratios.
+# Usage: bench/tsdb/run.sh [--series N] [--points M] [--runs R]   (defaults 1000, 86400, 3)
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+SERIES=1000 POINTS=86400 RUNS=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --series) SERIES=$2; shift 2 ;;
+    --points) POINTS=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+BUILD="$ROOT/build/h-tsdb-rel"
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDCMMS_TESTS=OFF -DDCMMS_BENCH=ON >/dev/null
+cmake --build "$BUILD" --target tsdb_bench -j2 >/dev/null
+BENCH="$BUILD/bench/tsdb/tsdb_bench"
+WORK="$(mktemp -d /tmp/tsdb-bench-XXXXXX)"
+CH_PID=""
+cleanup() {
+  if [ -n "$CH_PID" ]; then kill "$CH_PID" 2>/dev/null || true; wait "$CH_PID" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+HTTP_PORT=$(free_port); TCP_PORT=$(free_port)
+mkdir -p "$WORK/ch/data" "$WORK/ch/tmp"
+cat > "$WORK/ch/config.xml" <<XML
+<yandex>
+  <logger><level>warning</level><log>$WORK/ch/server.log</log><errorlog>$WORK/ch/error.log</errorlog></logger>
+  <http_port>$HTTP_PORT</http_port>
+  <tcp_port>$TCP_PORT</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>$WORK/ch/data/</path>
+  <tmp_path>$WORK/ch/tmp/</tmp_path>
+  <users_config>/etc/clickhouse-server/users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <mark_cache_size>536870912</mark_cache_size>
+</yandex>
+XML
+clickhouse-server --config-file="$WORK/ch/config.xml" >/dev/null 2>&1 &
+CH_PID=$!
+CH="http://127.0.0.1:$HTTP_PORT/"
+for _ in $(seq 1 100); do curl -sf "$CH" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -sf "$CH" >/dev/null || { echo "clickhouse-server did not start" >&2; cat "$WORK/ch/error.log" >&2 || true; exit 1; }
+chq() { curl -sS --fail-with-body "$CH" --data-binary "$1"; }
+CH_VERSION=$(chq "SELECT version()")
+
+T0=1704067200000; T1=$((T0 + 86400000))
+echo "generating RowBinary ($SERIES x $POINTS rows)..." >&2
+"$BENCH" rowbinary --series "$SERIES" --points "$POINTS" > "$WORK/rows.bin"
+
+ch_run() {  # one ClickHouse run: prints a JSON object
+  chq "DROP TABLE IF EXISTS points" >/dev/null
+  chq "CREATE TABLE points (series UInt32, ts UInt64, value Float64, quality UInt8, flags UInt8)
+       ENGINE = MergeTree() PARTITION BY toDate(toDateTime(intDiv(ts, 1000))) ORDER BY (series, ts)" >/dev/null
+  local start end ingest
+  start=$(date +%s.%N)
+  curl -sS --fail-with-body -X POST -T "$WORK/rows.bin" "${CH}?query=INSERT%20INTO%20points%20FORMAT%20RowBinary" >/dev/null
+  end=$(date +%s.%N)
+  ingest=$(python3 -c "print($end - $start)")
+  chq "OPTIMIZE TABLE points FINAL" >/dev/null
+  local bytes
+  bytes=$(chq "SELECT sum(bytes_on_disk) FROM system.parts WHERE table = 'points' AND active")
+  local rollup="SELECT intDiv(ts, 60000) * 60000 AS b, count(), sum(value), sum(value * value), min(value), max(value),
+      argMin(value, ts), argMax(value, ts) FROM points WHERE series = 17 AND ts >= $T0 AND ts < $T1 GROUP BY b ORDER BY b FORMAT Null"
+  local latest="SELECT series, argMax(value, ts), max(ts) FROM points GROUP BY series FORMAT Null"
+  local rollup_ms latest_ms
+  rollup_ms=$(python3 "$ROOT/bench/tsdb/ch_query_ms.py" "$CH" "$rollup" 50)
+  latest_ms=$(python3 "$ROOT/bench/tsdb/ch_query_ms.py" "$CH" "$latest" 10)
+  echo "{\"ingest_s\":$ingest,\"ingest_points_per_s\":$(python3 -c "print(round($SERIES*$POINTS/$ingest))"),\"bytes\":$bytes,\"bytes_per_point\":$(python3 -c "print(round($bytes/($SERIES*$POINTS),4))"),\"rollup_1d_1m_ms\":$rollup_ms,\"latest_1000_ms\":$latest_ms}"
+}
+
+: > "$WORK/durable.jsonl"; : > "$WORK/fast.jsonl"; : > "$WORK/ch.jsonl"
+for i in $(seq 1 "$RUNS"); do
+  echo "run $i/$RUNS: engine durable" >&2
+  "$BENCH" engine --dir "$WORK/engine" --series "$SERIES" --points "$POINTS" >> "$WORK/durable.jsonl"
+  echo "run $i/$RUNS: engine fast" >&2
+  "$BENCH" engine --dir "$WORK/engine" --fast --series "$SERIES" --points "$POINTS" >> "$WORK/fast.jsonl"
+  echo "run $i/$RUNS: clickhouse $CH_VERSION" >&2
+  ch_run >> "$WORK/ch.jsonl"
+done
+rm -rf "$WORK/engine"
+
+python3 - "$WORK" "$CH_VERSION" <<'PY'
+import json, statistics, sys
+work, chv = sys.argv[1], sys.argv[2]
+load = lambda n: [json.loads(l) for l in open(f"{work}/{n}.jsonl") if l.strip()]
+d, f, c = load("durable"), load("fast"), load("ch")
+med = lambda rows, k: statistics.median(r[k] for r in rows)
+print(json.dumps({"durable": d, "fast": f, "clickhouse": c}, indent=None))
+print()
+print(f"median of {len(d)} runs; ClickHouse {chv}")
+print(f"| metric | engine durable | engine fast | ClickHouse | durable/CH | fast/CH |")
+print(f"|---|---|---|---|---|---|")
+def row(name, k, ck, better_high=True, fmt="{:,.0f}"):
+    dv, fv, cv = med(d, k), med(f, k), med(c, ck)
+    r = (lambda a: a / cv) if better_high else (lambda a: cv / a)
+    print(f"| {name} | {fmt.format(dv)} | {fmt.format(fv)} | {fmt.format(cv)} | {r(dv):.2f}x | {r(fv):.2f}x |")
+row("ingest points/s", "ingest_points_per_s", "ingest_points_per_s")
+row("raw bytes/point", "raw_bytes_per_point", "bytes_per_point", False, "{:.3f}")
+row("1-day 1-min roll-up query, ms", "rollup_1d_1m_ms", "rollup_1d_1m_ms", False, "{:.3f}")
+row("latest of all series, ms", "latest_1000_ms", "latest_1000_ms", False, "{:.3f}")
+print(f"| data dir bytes/point (all tiers) | {med(d,'data_dir_bytes')/med(d,'points'):.3f} | {med(f,'data_dir_bytes')/med(f,'points'):.3f} | - | | |")
+print(f"| close (final checkpoint + compaction), s | {med(d,'close_s'):.2f} | {med(f,'close_s'):.2f} | - | | |")
+print(f"| 1-day raw query (86,400 rows), ms | {med(d,'raw_1d_ms'):.2f} | {med(f,'raw_1d_ms'):.2f} | - | | |")
+print(f"| peak RSS, MB (of which engine) | {med(d,'peak_rss_mb'):.0f} ({med(d,'engine_rss_mb'):.0f}) | {med(f,'peak_rss_mb'):.0f} ({med(f,'engine_rss_mb'):.0f}) | - | | |")
+print("ratios: >1 = engine better (throughput: ours/CH; sizes and latencies: CH/ours)")
+PY
