@@ -55,7 +55,9 @@ size_t Dispatcher::unmatchedKey(std::string_view method) const {
 
 Response Dispatcher::renderException(Request& req, const std::exception& e) const {
   const auto* api = dynamic_cast<const ApiException*>(&e);
-  if (!api) log::error("unhandled exception", {{"requestId", req.requestId}, {"error", e.what()}});
+  // With a hook installed, logging unexpected errors is the hook's call (it knows which
+  // exception types are expected).
+  if (!api && !hooks_.onException) log::error("unhandled exception", {{"requestId", req.requestId}, {"error", e.what()}});
   if (hooks_.onException) {
     try {
       return hooks_.onException(req, e);

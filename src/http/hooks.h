@@ -25,7 +25,7 @@ struct Hooks {
   std::function<Response(Request&)> onMethodNotAllowed;
   // Anything a handler or hook threw, and transport failures the server raises as ApiException:
   // 400 malformed request, 413 PAYLOAD_TOO_LARGE, 431 headers too large. Default: JSON from
-  // ApiException's Error, 500 for anything else.
+  // ApiException's Error, 500 for anything else (logged only when this hook is absent).
   std::function<Response(Request&, const std::exception&)> onException;
   // Upgrades on ServerOptions::wsPaths go here; none → those paths are routed like any other.
   std::shared_ptr<WsHandler> webSocket;
