@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <condition_variable>
 #include <map>
 #include <mutex>
@@ -8,8 +9,12 @@
 
 #include "core/error.h"
 #include "mosquitto_broker.h"
+#include "sim_test_util.h"
 #include "telemetry/mqtt/publisher.h"
 #include "telemetry/mqtt/subscriber.h"
+#include "telemetry/sim/encoders.h"
+#include "telemetry/sim/mqtt_sink.h"
+#include "telemetry/sim/plant_model.h"
 
 namespace dcmms::telemetry {
 namespace {
@@ -185,6 +190,26 @@ TEST_F(MqttTest, PublisherQueuesWhileDisconnectedAndBoundsOutstanding) {
   ASSERT_TRUE(pub.waitConnected(5s));
   EXPECT_TRUE(pub.waitForAcks(5s));  // the queued messages went out after connecting
   EXPECT_EQ(pub.acknowledged(), 3u);
+}
+
+TEST_F(MqttTest, SimulatorSinkPublishesOneMessagePerSensor) {
+  Inbox inbox;
+  MqttSubscriber sub(options<MqttSubscriberOptions>(), inbox.handler());
+  ASSERT_TRUE(sub.waitSubscribed(5s));
+  MqttSink sink(options<MqttPublisherOptions>(), 5s);
+  PlantModel model(testutil::smallSolar(), 4);
+  auto pts = model.sample(testutil::utcMs(2025, 5, 1, 7));
+  auto sent = sink.send(pts);
+  ASSERT_TRUE(sent.ok()) << sent.error().message;
+  ASSERT_TRUE(sink.flush().ok());
+  const size_t expectedMessages = encodeMqttMessages(pts).size();
+  ASSERT_TRUE(inbox.waitFor(expectedMessages));
+  size_t metrics = 0;
+  for (const auto& [topic, payload] : inbox.messages()) {
+    EXPECT_EQ(topic.rfind("telemetry/SITE-SOLAR-T/", 0), 0u) << topic;
+    metrics += boost::json::parse(payload).at("metrics").as_object().size();
+  }
+  EXPECT_EQ(metrics, pts.size());
 }
 
 TEST(MqttOptions, InvalidOptionsAreRejected) {
