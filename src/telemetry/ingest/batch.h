@@ -71,6 +71,7 @@ class ParsedBatch {
   // Stores a metadata JSON object text; "" → 0.
   uint32_t addMetadata(std::string json);
   void addRow(const Row& row) { rows_.push_back(row); }
+  void reserveRows(size_t n) { rows_.reserve(n); }
   void reject(Rejection r);
   // Keeps the rows for which keep(row) is true, in order.
   void retainRows(const std::function<bool(const Row&)>& keep);

@@ -69,11 +69,12 @@ class JsonObjectText {
   // Starts from an existing object text ("" or "{...}").
   explicit JsonObjectText(std::string base = {}) : text_(std::move(base)) {}
   void add(std::string_view key, std::string_view value) {
-    if (text_.empty()) {
-      text_ = "{";
+    if (text_.size() < 2) {
+      text_.clear();
+      text_.push_back('{');
     } else {
       text_.pop_back();  // the closing brace
-      if (text_.size() > 1) text_ += ',';
+      if (text_.size() > 1) text_.push_back(',');
     }
     appendJsonString(text_, key);
     text_ += ':';

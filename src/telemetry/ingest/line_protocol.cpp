@@ -16,7 +16,7 @@ constexpr std::string_view kKeyEscapes = ",= \\";
 constexpr std::string_view kStringEscapes = "\"\\";
 
 // Index of the first of a/b/c at or after from that is not escaped by a backslash, or npos.
-size_t findUnescaped(std::string_view s, size_t from, char a, char b = '\0', char c = '\0') {
+size_t findUnescaped(std::string_view s, size_t from, char a, char b, char c = '\0') {
   for (size_t i = from; i < s.size(); ++i) {
     const char ch = s[i];
     if (ch == '\\') {
@@ -28,7 +28,23 @@ size_t findUnescaped(std::string_view s, size_t from, char a, char b = '\0', cha
   return std::string_view::npos;
 }
 
+// Single-character variant on memchr: ch is escaped when an odd run of backslashes precedes it.
+size_t findUnescaped(std::string_view s, size_t from, char ch) {
+  size_t i = from;
+  while (i < s.size()) {
+    const void* hit = std::memchr(s.data() + i, ch, s.size() - i);
+    if (!hit) return std::string_view::npos;
+    const size_t at = static_cast<size_t>(static_cast<const char*>(hit) - s.data());
+    size_t run = 0;
+    while (at - run > from && s[at - run - 1] == '\\') ++run;
+    if (run % 2 == 0) return at;
+    i = at + 1;
+  }
+  return std::string_view::npos;
+}
+
 std::string unescape(std::string_view s, std::string_view escapable) {
+  if (!std::memchr(s.data(), '\\', s.size())) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
@@ -135,6 +151,7 @@ class LineParser {
       : precision_(precision), ctx_(ctx), validator_(ctx) {}
 
   ParsedBatch run(std::string_view body) {
+    batch_.reserveRows(body.size() / 48);  // typical lines are 60..120 bytes
     uint32_t lineNo = 0;
     size_t pos = 0;
     while (pos < body.size()) {
@@ -272,9 +289,18 @@ class LineParser {
     // The unit tag belongs to the "value" field; other fields name their unit by suffix.
     const bool isValue = f.key == "value";
     key.metric = isValue ? tags.metric : canonicalMetricName(f.key);
-    f.rule = validator_.ruleFor(key.metric, isValue ? std::string_view(tags.unit) : std::string_view());
+    f.rule = ruleFor(key.metric, isValue ? std::string_view(tags.unit) : std::string_view());
     f.series = batch_.internSeries(key, f.rule.unit);
     return tags.fields.emplace_back(std::move(f));
+  }
+
+  const SeriesRule& ruleFor(const std::string& metric, std::string_view unit) {
+    ruleKey_.assign(metric);
+    ruleKey_ += '\0';
+    ruleKey_ += unit;
+    auto it = rules_.find(ruleKey_);
+    if (it == rules_.end()) it = rules_.emplace(ruleKey_, validator_.ruleFor(metric, unit)).first;
+    return it->second;
   }
 
   TagSet& tagSetFor(std::string_view text) {
@@ -344,6 +370,8 @@ class LineParser {
   std::unordered_map<std::string_view, uint32_t> cache_;
   std::vector<TagSet> tagSets_;
   std::vector<FieldSlot> slots_;
+  std::unordered_map<std::string, SeriesRule> rules_;  // by metric '\0' unit
+  std::string ruleKey_;
 };
 
 }  // namespace

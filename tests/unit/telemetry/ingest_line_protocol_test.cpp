@@ -71,6 +71,15 @@ TEST(LineProtocol, UnescapesMeasurementTagsAndFieldKeys) {
   EXPECT_EQ(pts[0].flags, kFlagBackfill);
 }
 
+TEST(LineProtocol, DoubleBackslashIsALiteralBackslashBeforeASeparator) {
+  auto b = parseLineProtocol(R"(m\\,site=S,asset=A\\ value=1,k\\=2)", Precision::ns, context());
+  ASSERT_EQ(codes(b), "");
+  ASSERT_EQ(b.accepted(), 2u);
+  EXPECT_EQ(b.point(0).key.metric, "m\\");
+  EXPECT_EQ(b.point(0).key.assetId, "A\\");
+  EXPECT_EQ(b.point(1).key.metric, "k\\");
+}
+
 TEST(LineProtocol, HonoursEveryPrecision) {
   const int64_t sec = kTs / 1000;
   struct Case {
