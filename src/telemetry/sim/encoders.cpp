@@ -1,5 +1,6 @@
 #include "telemetry/sim/encoders.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <unordered_map>
@@ -13,6 +14,17 @@ namespace {
 // Line protocol escaping: backslash before each special character; line breaks cannot be
 // escaped and are dropped.
 void appendEscaped(std::string& out, std::string_view s, std::string_view special) {
+  bool plain = true;
+  for (char c : s) {
+    if (c == '\\' || c == '\n' || c == '\r' || special.find(c) != std::string_view::npos) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) {
+    out += s;
+    return;
+  }
   for (char c : s) {
     if (c == '\n' || c == '\r') continue;
     if (c == '\\' || special.find(c) != std::string_view::npos) out.push_back('\\');
@@ -48,8 +60,20 @@ std::string_view qualityFlag(Quality q) {
 
 void appendInt(std::string& out, int64_t v) {
   char buf[24];
-  int n = std::snprintf(buf, sizeof buf, "%lld", static_cast<long long>(v));
-  out.append(buf, static_cast<size_t>(n));
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// Shortest plain decimal that reads back as the same double (never exponent notation, which
+// some line-protocol and JSON readers reject). The encoders' hot path.
+void appendDecimal(std::string& out, double v) {
+  char buf[400];
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+  if (r.ec != std::errc()) {
+    appendNumber(out, v);
+    return;
+  }
+  out.append(buf, r.ptr);
 }
 
 uint64_t fnv1a(uint64_t h, std::string_view s) {
@@ -74,7 +98,7 @@ void appendLineProtocol(std::string& out, std::span<const Point> points, TimePre
     appendTag(out, "site", p.key.siteId);
     appendTag(out, "unit", p.unit);
     out += " value=";
-    appendNumber(out, p.value);
+    appendDecimal(out, p.value);
     out.push_back(' ');
     appendInt(out, precision == TimePrecision::ns ? p.timestampMs * 1000000 : p.timestampMs);
     out.push_back('\n');
@@ -97,17 +121,29 @@ std::string eventIdFor(const Point& p) {
     b = fnv1a(b, s);
   }
   char ts[24];
-  int n = std::snprintf(ts, sizeof ts, "%lld", static_cast<long long>(p.timestampMs));
-  a = fnv1a(a, std::string_view(ts, static_cast<size_t>(n)));
-  b = fnv1a(b ^ a, std::string_view(ts, static_cast<size_t>(n)));
+  const auto end = std::to_chars(ts, ts + sizeof ts, p.timestampMs).ptr;
+  const std::string_view tsText(ts, static_cast<size_t>(end - ts));
+  a = fnv1a(a, tsText);
+  b = fnv1a(b ^ a, tsText);
   // RFC 9562 version 8 (custom) with the RFC variant bits.
   a = (a & ~0xF000ULL) | 0x8000ULL;
   b = (b & ~(0xC000000000000000ULL)) | 0x8000000000000000ULL;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%08llx-%04llx-%04llx-%04llx-%012llx", static_cast<unsigned long long>(a >> 32),
-                static_cast<unsigned long long>((a >> 16) & 0xFFFF), static_cast<unsigned long long>(a & 0xFFFF),
-                static_cast<unsigned long long>(b >> 48), static_cast<unsigned long long>(b & 0xFFFFFFFFFFFFULL));
-  return buf;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(36, '-');
+  size_t pos = 0;
+  auto put = [&](uint64_t v, int digits) {
+    for (int d = digits - 1; d >= 0; --d) id[pos++] = kHex[(v >> (4 * d)) & 0xF];
+  };
+  put(a >> 32, 8);
+  ++pos;
+  put(a >> 16, 4);
+  ++pos;
+  put(a, 4);
+  ++pos;
+  put(b >> 48, 4);
+  ++pos;
+  put(b, 12);
+  return id;
 }
 
 std::string encodeTelemetryEvents(std::span<const Point> points) {
@@ -132,7 +168,7 @@ std::string encodeTelemetryEvents(std::span<const Point> points) {
     out += ",\"sensor_type\":";
     appendJsonString(out, p.key.metric);
     out += ",\"value\":";
-    appendNumber(out, p.value);
+    appendDecimal(out, p.value);
     out += ",\"unit\":";
     appendJsonString(out, p.unit);
     out += ",\"quality_flag\":\"";
@@ -201,7 +237,7 @@ std::vector<MqttMessage> encodeMqttMessages(std::span<const Point> points) {
       if (k > 0) s.push_back(',');
       appendJsonString(s, p.key.metric);
       s += ":{\"value\":";
-      appendNumber(s, p.value);
+      appendDecimal(s, p.value);
       s += ",\"unit\":";
       appendJsonString(s, p.unit);
       if (p.quality != Quality::good) {

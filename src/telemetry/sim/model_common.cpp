@@ -107,7 +107,7 @@ void Climate::step(Rng& rng, double dtS, const SunPosition& sun) {
   constexpr double kTwoPi = 2 * std::numbers::pi;
   const double hemisphere = latitude_ >= 0 ? 1.0 : -1.0;
   const double seasonal = std::cos(kTwoPi * (sun.dayOfYear - 196) / 365.0) * hemisphere;
-  meanC_ = 30.0 - 0.35 * std::fabs(latitude_) + 8.0 * seasonal;
+  meanC_ = 32.0 - 0.35 * std::fabs(latitude_) + 8.0 * seasonal;
   const double diurnal = 6.0 * std::cos(kTwoPi * (sun.solarHour - 15.0) / 24.0);
   ambientC_ = meanC_ + diurnal + 2.0 * weather_.step(rng, dtS);
   hz_ = gridHz_ + 0.02 * freq_.step(rng, dtS);

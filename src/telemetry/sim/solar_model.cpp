@@ -274,7 +274,7 @@ class SolarModel final : public KindModel {
     const double on = pAc_[i] > 0 ? 1.0 : 0.0;
     // Volt-var droop: reactive power against grid voltage deviation, ±30 % of rating.
     const double q = on * std::clamp(-(climate_.voltagePu() - 1) * 5, -0.3, 0.3) * rated;
-    const double temp = invTemp_[i].step(amb + 8 + 22 * load, dtS);
+    const double temp = invTemp_[i].step(amb + 2 + 6 * on + 22 * load, dtS);
     const double n1 = noise(0.001);
     const double n2 = noise(0.3);
     const double n3 = noise(0.002);

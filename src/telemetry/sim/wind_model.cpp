@@ -1,4 +1,5 @@
-// Wind farm: a site wind process (Weibull k = 2, c = 8 m/s marginal, AR(1) in time) and a
+// Wind farm: a site wind process (Weibull k = 2, c = 8 m/s marginal; two AR(1) components,
+// 3 h and 10 min) and a
 // wind direction random walk; per turbine turbulence, wake loss, yaw error, power curve,
 // storm shutdown with hysteresis, rotor/pitch control and drive-train temperatures.
 #include <algorithm>
@@ -64,6 +65,7 @@ class WindModel final : public KindModel {
       turbines_.push_back(std::move(t));
     }
     climate_.init(rng_);
+    synoptic_.init(rng_);
     wind_.init(rng_);
     direction_.init(rng_);
   }
@@ -72,7 +74,10 @@ class WindModel final : public KindModel {
 
   void step(int64_t tsMs, double dtS, const SunPosition& sun, const ActiveFaults& f, Emitter& emit) override {
     climate_.step(rng_, dtS, sun);
-    const double siteWind = weibullFromNormal(wind_.step(rng_, dtS), kWeibullK, kWeibullC);
+    // Weather-system persistence (hours) plus 10-minute variability; the weights keep unit
+    // variance so the marginal stays exactly Weibull.
+    const double z = 0.85 * synoptic_.step(rng_, dtS) + 0.5268 * wind_.step(rng_, dtS);
+    const double siteWind = weibullFromNormal(z, kWeibullK, kWeibullC);
     const double dir = wrap360(kPrevailingDeg + 35 * direction_.step(rng_, dtS));
     const int64_t day = localDay(tsMs, plant_.longitude);
     const bool newDay = day != day_;
@@ -135,7 +140,8 @@ class WindModel final : public KindModel {
   const SimPlant& plant_;
   Rng& rng_;
   Climate climate_;
-  Ar1 wind_{900.0};
+  Ar1 synoptic_{3 * 3600.0};
+  Ar1 wind_{600.0};
   Ar1 direction_{3600.0};
   int64_t day_ = INT64_MIN;
   std::vector<Turbine> turbines_;
