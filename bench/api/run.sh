@@ -12,8 +12,8 @@ BIN=${DCMMS_BIN:-build/release/dcmms}
 [ -x "$BIN" ] || make build >/dev/null
 WORK=$(mktemp -d /tmp/dcmms-bench-api.XXXXXX)
 trap 'kill $(cat $WORK/pid 2>/dev/null) 2>/dev/null || true; rm -rf $WORK' EXIT
-ulimit -n 65536 || true
-PASS='Bench!Passw0rd#1'
+ulimit -n $(ulimit -Hn) 2>/dev/null || true
+PASS='Wrk!Passw0rd#2026'
 "$BIN" user create --data-dir "$WORK/data" --email bench@bench.io --password "$PASS" --role system-administrator >/dev/null
 DCMMS_RATE_LIMITS=off "$BIN" serve --data-dir "$WORK/data" --listen 127.0.0.1:0 --port-file "$WORK/port" 2>"$WORK/server.log" &
 echo $! > "$WORK/pid"

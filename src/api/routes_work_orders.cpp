@@ -44,9 +44,9 @@ void registerWorkOrderRoutes(ApiRoutes& r) {
   r.add("GET", base + "/{id}", {"Get a work order", "work-orders", true, "", "WorkOrder", {"fields", "expand"}},
         [](ApiCall& call) {
           auto q = call.listQuery(domain::workOrderDescriptor());
-          auto l = call.app.workOrders.get(call.ctx, call.param("id"));
-          http::Response resp = dataResponse(call, renderWorkOrder(call, std::move(l.doc), q), 200, woLink(call.param("id")));
-          setEtag(resp, l.version);
+          auto stored = call.app.workOrders.getStored(call.ctx, call.param("id"));
+          http::Response resp = dataResponse(call, renderWorkOrder(call, stored.docText, q), 200, woLink(call.param("id")));
+          setEtag(resp, stored.version);
           return resp;
         });
   r.add("PATCH", base + "/{id}", {"Update work-order fields allowed in its state (If-Match required)", "work-orders", true, "WorkOrderPatch", "WorkOrder"},

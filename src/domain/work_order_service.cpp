@@ -245,12 +245,31 @@ std::string WorkOrderService::nextId(store::SqlConnection& c, const RequestConte
 }
 
 void WorkOrderService::checkRead(const RequestContext& ctx, const json::object& wo) const {
-  const std::string site = str(wo, "siteId");
+  checkRead(ctx, str(wo, "siteId"), str(wo, "assignedTo"), str(wo, "createdBy"));
+}
+
+void WorkOrderService::checkRead(const RequestContext& ctx, const std::string& site, const std::string& assignedTo,
+                                 const std::string& createdBy) const {
   if (!coversSite(ctx, site))
     fail(Error::forbidden("You have no access to site '" + site + "'", "AUTHZ_SITE_ACCESS_DENIED"));
-  if (assignedOnly(ctx) && str(wo, "assignedTo") != ctx.userId())
+  if (assignedOnly(ctx) && assignedTo != ctx.userId())
     fail(Error::forbidden("This work order is not assigned to you", "AUTHZ_RESOURCE_FORBIDDEN"));
-  requirePermission(ctx, "read:work-orders", {site, str(wo, "assignedTo"), str(wo, "createdBy")});
+  requirePermission(ctx, "read:work-orders", {site, assignedTo, createdBy});
+}
+
+StoredDoc WorkOrderService::getStored(const RequestContext& ctx, const std::string& id) {
+  struct Row {
+    StoredDoc doc;
+    std::string site, assignee, creator;
+  };
+  auto row = db_.connection().queryOne(
+      "SELECT doc, version, site_id, assigned_to, created_by FROM work_orders WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL",
+      {ctx.tenantId(), id}, [&](const store::Row& r) {
+        return Row{{id, r.getString(0), r.getInt(1), false}, r.getString(2), r.getString(3), r.getString(4)};
+      });
+  if (!row) fail(Error{404, "RESOURCE_NOT_FOUND", "work-order '" + id + "' not found", {}});
+  checkRead(ctx, row->site, row->assignee, row->creator);
+  return std::move(row->doc);
 }
 
 json::object WorkOrderService::loadAssignee(store::SqlConnection& c, const RequestContext& ctx, const std::string& userId,
@@ -296,7 +315,7 @@ json::object WorkOrderService::create(const RequestContext& ctx, const json::obj
   }
   auto& c = db_.connection();
   store::Transaction tx(c);
-  if (!sites_.find(c, ctx.tenantId(), siteId))
+  if (!c.queryInt("SELECT 1 FROM sites WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL", {ctx.tenantId(), siteId}))
     fail(Error::business("RELATED_RESOURCE_NOT_FOUND", "Site '" + siteId + "' does not exist",
                          {{"siteId", "unknown site", "RELATED_RESOURCE_NOT_FOUND"}}));
   if (const std::string assetId = str(body, "assetId"); !assetId.empty()) {

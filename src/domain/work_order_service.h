@@ -23,6 +23,8 @@ class WorkOrderService {
   json::object create(const RequestContext& ctx, const json::object& body);
   // Read with access checks: 404 outside the tenant, 403 for a foreign site or unassigned work.
   Loaded get(const RequestContext& ctx, const std::string& id);
+  // The stored JSON text with the same checks, without parsing it (the GET-by-id hot path).
+  StoredDoc getStored(const RequestContext& ctx, const std::string& id);
   PageResult list(const RequestContext& ctx, const ListQuery& q);
   json::object patch(const RequestContext& ctx, const std::string& id, const json::object& body,
                      std::optional<int64_t> ifMatch);
@@ -46,6 +48,8 @@ class WorkOrderService {
   const EntityStore& entities() const { return wos_; }
   // Read access check for an already loaded WO (used by attachments).
   void checkRead(const RequestContext& ctx, const json::object& wo) const;
+  void checkRead(const RequestContext& ctx, const std::string& siteId, const std::string& assignedTo,
+                 const std::string& createdBy) const;
 
  private:
   struct Change;

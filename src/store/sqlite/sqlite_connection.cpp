@@ -125,7 +125,8 @@ class SqliteConnection::Lease {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-SqliteConnection::SqliteConnection(const std::string& path) {
+SqliteConnection::SqliteConnection(const std::string& path, std::shared_ptr<std::mutex> writeGate)
+    : writeGate_(std::move(writeGate)) {
   configureSqliteProcess();
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -145,7 +146,10 @@ SqliteConnection::SqliteConnection(const std::string& path) {
   }
 }
 
-SqliteConnection::~SqliteConnection() { finalizeAll(); }
+SqliteConnection::~SqliteConnection() {
+  finalizeAll();
+  if (holdsGate_) writeGate_->unlock();
+}
 
 void SqliteConnection::finalizeAll() {
   for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
@@ -258,16 +262,36 @@ void SqliteConnection::execScript(std::string_view sql) {
 
 void SqliteConnection::begin() {
   if (inTransaction()) throw SqlError("a transaction is already open on this connection");
-  exec("BEGIN IMMEDIATE");
+  if (writeGate_ && !holdsGate_) {
+    writeGate_->lock();
+    holdsGate_ = true;
+  }
+  try {
+    exec("BEGIN IMMEDIATE");
+  } catch (...) {
+    if (holdsGate_) {
+      holdsGate_ = false;
+      writeGate_->unlock();
+    }
+    throw;
+  }
 }
 
 void SqliteConnection::commit() {
   if (!inTransaction()) throw SqlError("no transaction is open on this connection");
-  exec("COMMIT");
+  exec("COMMIT");  // on failure the transaction stays open and the gate held until rollback()
+  if (holdsGate_) {
+    holdsGate_ = false;
+    writeGate_->unlock();
+  }
 }
 
 void SqliteConnection::rollback() {
   if (inTransaction()) exec("ROLLBACK");
+  if (holdsGate_) {
+    holdsGate_ = false;
+    writeGate_->unlock();
+  }
 }
 
 bool SqliteConnection::inTransaction() const { return sqlite3_get_autocommit(db_.get()) == 0; }

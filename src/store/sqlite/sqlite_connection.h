@@ -2,6 +2,9 @@
 // statements keyed by SQL text.
 #pragma once
 
+#include <memory>
+#include <mutex>
+
 #include <sqlite3.h>
 
 #include <memory>
@@ -23,7 +26,10 @@ class SqliteConnection final : public SqlConnection {
  public:
   // Opens (creating if needed) the database file and applies the connection pragmas:
   // WAL journal, synchronous=NORMAL, busy_timeout 5000 ms, foreign_keys ON.
-  explicit SqliteConnection(const std::string& path);
+  // writeGate: shared by every connection of one Database. Writers queue on it in-process
+  // instead of spinning in SQLite's sleep-based busy handler, which collapses throughput when
+  // several threads write at once; busy_timeout still covers other processes (the CLI).
+  explicit SqliteConnection(const std::string& path, std::shared_ptr<std::mutex> writeGate = nullptr);
   ~SqliteConnection() override;
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;
@@ -59,6 +65,8 @@ class SqliteConnection final : public SqlConnection {
 
   std::unique_ptr<sqlite3, Closer> db_;
   std::unordered_map<std::string, Cached, StringHash, std::equal_to<>> cache_;
+  std::shared_ptr<std::mutex> writeGate_;
+  bool holdsGate_ = false;
 };
 
 }  // namespace dcmms::store

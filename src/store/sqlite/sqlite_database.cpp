@@ -13,10 +13,13 @@ class SqliteDatabase final : public Database {
   std::string describe() const override { return "sqlite:" + path_; }
 
  protected:
-  std::unique_ptr<SqlConnection> createConnection() override { return std::make_unique<SqliteConnection>(path_); }
+  std::unique_ptr<SqlConnection> createConnection() override {
+    return std::make_unique<SqliteConnection>(path_, writeGate_);
+  }
 
  private:
   std::string path_;
+  std::shared_ptr<std::mutex> writeGate_ = std::make_shared<std::mutex>();
 };
 
 }  // namespace

@@ -318,7 +318,7 @@ Result<WriteResult> TsdbStore::writeColumns(const ColumnBatch& b) {
     requestCheckpoint();
     // Backpressure: the head may grow to twice its limit while a checkpoint runs.
     std::unique_lock l(bgMu_);
-    flushedCv_.wait(l, [&] { return bgStop_ || headPoints_.load() < 2 * limit; });
+    flushedCv_.wait(l, [&] { return bgStop_ || headPoints_.load() < 2 * limit || failure().has_value(); });
   }
   return r;
 }
