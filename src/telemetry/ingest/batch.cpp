@@ -37,7 +37,7 @@ uint32_t ParsedBatch::internSeries(const SeriesKey& key, std::string_view unit) 
     return it->second;
   }
   const auto index = static_cast<uint32_t>(series_.size());
-  series_.push_back(SeriesInfo{key, std::string(unit)});
+  series_.push_back(BatchSeries{key, std::string(unit)});
   seriesIndex_.emplace(scratch_, index);
   return index;
 }
@@ -56,7 +56,7 @@ void ParsedBatch::retainRows(const std::function<bool(const Row&)>& keep) {
 
 Point ParsedBatch::point(size_t row) const {
   const Row& r = rows_[row];
-  const SeriesInfo& s = series_[r.series];
+  const BatchSeries& s = series_[r.series];
   return Point{s.key, r.timestampMs, r.value, s.unit, r.quality, r.flags, metadata_[r.meta]};
 }
 

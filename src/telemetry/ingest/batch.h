@@ -1,6 +1,6 @@
 // The result of parsing one ingest request or message: a columnar batch of accepted points with
-// interned series (one SeriesInfo per distinct series and unit; rows refer to it by index), and
-// the per-point rejections. Storage resolves each SeriesInfo once and writes the rows; Points
+// interned series (one BatchSeries per distinct series and unit; rows refer to it by index), and
+// the per-point rejections. Storage resolves each BatchSeries once and writes the rows; Points
 // are materialised only on slow paths.
 #pragma once
 
@@ -41,7 +41,7 @@ struct Rejection {
   std::string raw;     // the rejected line or element, truncated to kMaxRawBytes
 };
 
-struct SeriesInfo {
+struct BatchSeries {
   SeriesKey key;
   std::string unit;  // normalised unit of every row of this series
 };
@@ -60,7 +60,7 @@ class ParsedBatch {
  public:
   ParsedBatch() : metadata_(1) {}
 
-  const std::vector<SeriesInfo>& series() const { return series_; }
+  const std::vector<BatchSeries>& series() const { return series_; }
   const std::vector<Row>& rows() const { return rows_; }
   const std::vector<std::string>& metadata() const { return metadata_; }
   const std::vector<Rejection>& rejections() const { return rejections_; }
@@ -85,7 +85,7 @@ class ParsedBatch {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
-  std::vector<SeriesInfo> series_;
+  std::vector<BatchSeries> series_;
   std::vector<Row> rows_;
   std::vector<std::string> metadata_;
   std::vector<Rejection> rejections_;

@@ -272,7 +272,7 @@ Result<WriteResult> TsdbStore::writeColumns(const ColumnBatch& b) {
   if (auto e = wal_->stickyError()) return *e;
   if (auto e = failure()) return *e;
   for (Quality q : b.quality)
-    if (static_cast<uint8_t>(q) > static_cast<uint8_t>(Quality::bad))
+    if (static_cast<uint8_t>(q) > static_cast<uint8_t>(Quality::sensor_fault))
       return Error::validation("quality", "INVALID", "unknown quality value");
   WriteResult r;
   uint64_t ticket = 0;

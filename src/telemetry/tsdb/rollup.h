@@ -43,7 +43,7 @@ struct Agg {
     a.min = a.max = a.first = a.last = v;
     a.firstTs = a.lastTs = ts;
     a.good = quality == static_cast<uint8_t>(Quality::good);
-    a.bad = quality == static_cast<uint8_t>(Quality::bad);
+    a.bad = quality >= static_cast<uint8_t>(Quality::bad);  // bad and sensor_fault
     a.outOfRange = (flags & kFlagOutOfRange) != 0;
     return a;
   }
@@ -56,7 +56,7 @@ struct Agg {
     if (ts < firstTs) firstTs = ts, first = v;
     if (ts > lastTs) lastTs = ts, last = v;
     good += quality == static_cast<uint8_t>(Quality::good);
-    bad += quality == static_cast<uint8_t>(Quality::bad);
+    bad += quality >= static_cast<uint8_t>(Quality::bad);  // bad and sensor_fault
     outOfRange += (flags & kFlagOutOfRange) != 0;
   }
   void merge(const Agg& o) {
