@@ -23,7 +23,7 @@ double doubleOf(uint64_t u) {
 bool scaledExact(double v, int k, int64_t& out) {
   const double s = v * kPow10[k];
   if (!(std::fabs(s) < kMaxExactInt)) return false;  // also rejects NaN and inf
-  const auto i = static_cast<int64_t>(std::llround(s));
+  const int64_t i = roundToInt(s);
   if (bitsOf(static_cast<double>(i) / kPow10[k]) != bitsOf(v)) return false;
   out = i;
   return true;
@@ -199,13 +199,15 @@ bool decodeTimestamps(Decoder& in, int64_t* out, size_t n) {
 int detectDecimalScale(const double* v, size_t n) {
   int k = 0;
   int64_t ignored;
+  size_t raisedAt = 0;  // values before this index were checked at a smaller scale
   for (size_t i = 0; i < n; ++i) {
     while (!scaledExact(v[i], k, ignored)) {
       if (++k > kMaxDecimalScale) return -1;
+      raisedAt = i;
     }
   }
-  // A larger scale can push earlier values out of the exact-integer range: verify all.
-  for (size_t i = 0; i < n; ++i)
+  // A larger scale can push earlier values out of the exact-integer range: re-check them.
+  for (size_t i = 0; i < raisedAt; ++i)
     if (!scaledExact(v[i], k, ignored)) return -1;
   return k;
 }

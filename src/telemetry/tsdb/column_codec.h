@@ -22,6 +22,10 @@ inline constexpr int kMaxDecimalScale = 12;
 inline constexpr double kPow10[kMaxDecimalScale + 1] = {1e0, 1e1, 1e2, 1e3, 1e4,  1e5, 1e6,
                                                        1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
 
+// Rounds to the nearest integer (ties away from zero). Callers verify exactness by dividing
+// back, so this only has to be right for values close to an integer; |d| < 2^53.
+inline int64_t roundToInt(double d) { return static_cast<int64_t>(d < 0 ? d - 0.5 : d + 0.5); }
+
 enum class ValueEncoding : uint8_t { decimal = 0, gorilla = 1 };
 
 // Bit-packs n values in blocks of kPackBlock, each block prefixed by its bit width.

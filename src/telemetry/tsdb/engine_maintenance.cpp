@@ -46,10 +46,11 @@ Status TsdbStore::writeTables(const FrozenHead& frozen, uint64_t seq, std::vecto
   std::string payload;
   const int64_t rawWidth = partitionWidth(Tier::raw);
   std::vector<Agg> folded;
+  SeriesColumns scratch;
   for (size_t i = 0; i < frozen.ids.size(); ++i) {
     const SeriesId id = frozen.ids[i];
     const HeadSeries& h = frozen.series[i];
-    const SeriesColumns cols = h.materialize();
+    const SeriesColumns& cols = h.materialize(scratch);
     for (size_t from = 0; from < cols.size();) {
       const int64_t part = floorTo(cols.ts[from], rawWidth);
       const auto partEnd = static_cast<size_t>(
@@ -181,24 +182,49 @@ Status TsdbStore::compactPartition(Tier tier, int64_t part, const TableList& tab
   std::string payload;
   for (SeriesId id : ids) {
     if (tier == Tier::raw) {
-      SeriesColumns merged;
-      for (const auto& t : tables) {  // ordered by lo: earlier data wins a (never expected) tie
-        SeriesColumns part;
+      // Chunks that overlap no other chunk of the series are copied verbatim; only
+      // overlapping groups (out-of-order data) are decoded, merged and re-encoded.
+      struct Src {
+        const TableReader* table;
+        const TableEntry* entry;
+      };
+      std::vector<Src> srcs;
+      for (const auto& t : tables) {
         auto [b, e] = t->find(id);
-        for (const TableEntry* en = b; en != e; ++en) {
-          auto block = t->read(*en);
-          if (!block) return block.error();
-          if (!decodeChunk(block.value(), part)) return corruption("undecodable chunk in " + t->path());
-        }
-        merged = merged.size() ? mergeColumns(merged, part) : std::move(part);
+        for (const TableEntry* en = b; en != e; ++en) srcs.push_back(Src{t.get(), en});
       }
-      for (size_t from = 0; from < merged.size();) {
-        const size_t to = std::min(merged.size(), from + kMaxChunkPoints);
-        payload.clear();
-        encodeChunk(payload, merged, from, to);
-        if (auto s = w.add(id, merged.ts[from], merged.ts[to - 1], static_cast<uint32_t>(to - from), payload); !s)
-          return s;
-        from = to;
+      std::stable_sort(srcs.begin(), srcs.end(),
+                       [](const Src& a, const Src& b) { return a.entry->minTs < b.entry->minTs; });
+      for (size_t g = 0; g < srcs.size();) {
+        size_t end = g + 1;
+        int64_t groupMax = srcs[g].entry->maxTs;
+        while (end < srcs.size() && srcs[end].entry->minTs <= groupMax)
+          groupMax = std::max(groupMax, srcs[end++].entry->maxTs);
+        if (end == g + 1) {
+          const TableEntry& en = *srcs[g].entry;
+          auto block = srcs[g].table->read(en);
+          if (!block) return block.error();
+          if (auto s = w.add(id, en.minTs, en.maxTs, en.count, block.value()); !s) return s;
+          g = end;
+          continue;
+        }
+        SeriesColumns merged;
+        for (size_t k = g; k < end; ++k) {  // ingest dedup means timestamps never tie
+          auto block = srcs[k].table->read(*srcs[k].entry);
+          if (!block) return block.error();
+          SeriesColumns part;
+          if (!decodeChunk(block.value(), part)) return corruption("undecodable chunk in " + srcs[k].table->path());
+          merged = merged.size() ? mergeColumns(merged, part) : std::move(part);
+        }
+        for (size_t from = 0; from < merged.size();) {
+          const size_t to = std::min(merged.size(), from + kMaxChunkPoints);
+          payload.clear();
+          encodeChunk(payload, merged, from, to);
+          if (auto s = w.add(id, merged.ts[from], merged.ts[to - 1], static_cast<uint32_t>(to - from), payload); !s)
+            return s;
+          from = to;
+        }
+        g = end;
       }
     } else {
       std::vector<Agg> acc, blk;

@@ -29,9 +29,10 @@ void HeadSeries::addOutOfOrder(int64_t ts, double v, uint8_t q, uint8_t f, const
   if (meta) ooo_.meta.insert(mit, {static_cast<uint32_t>(pos), *meta});
 }
 
-SeriesColumns HeadSeries::materialize() const {
+const SeriesColumns& HeadSeries::materialize(SeriesColumns& scratch) const {
   if (ooo_.size() == 0) return cols_;
-  return mergeColumns(cols_, ooo_);
+  scratch = mergeColumns(cols_, ooo_);
+  return scratch;
 }
 
 void HeadSeries::collect(int64_t start, int64_t end, SeriesColumns& out) const {

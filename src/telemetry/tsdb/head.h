@@ -33,8 +33,8 @@ class HeadSeries {
     if (!m1_.empty() && m1_.back().bucket == b) m1_.back().add(ts, v, q, f);
     else mergeSorted(m1_, Agg::of(b, ts, v, q, f));
   }
-  // All points, sorted.
-  SeriesColumns materialize() const;
+  // All points, sorted. Returns the in-order buffer itself when nothing arrived out of order.
+  const SeriesColumns& materialize(SeriesColumns& scratch) const;
   // Points with start <= ts < end appended to out (unsorted across calls; out is re-sorted by the reader).
   void collect(int64_t start, int64_t end, SeriesColumns& out) const;
   const std::vector<Agg>& minutePartials() const { return m1_; }

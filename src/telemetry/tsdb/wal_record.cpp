@@ -58,7 +58,7 @@ void encodeSamples(std::string& dst, const SampleBatch& b) {
   const int k = detectDecimalScale(b.values.data(), n);
   if (k >= 0) {
     dst.push_back(static_cast<char>(k));
-    for (size_t i = 0; i < n; ++i) putVarsigned(dst, std::llround(b.values[i] * kPow10[k]));
+    for (size_t i = 0; i < n; ++i) putVarsigned(dst, roundToInt(b.values[i] * kPow10[k]));
   } else {
     dst.push_back(static_cast<char>(kRawDoubles));
     for (size_t i = 0; i < n; ++i) putDouble(dst, b.values[i]);
