@@ -3,6 +3,8 @@
 #include <boost/url/encode.hpp>
 #include <boost/url/rfc/unreserved_chars.hpp>
 
+#include "auth/api_key.h"
+#include "auth/crypto.h"
 #include "core/json_util.h"
 #include "core/log.h"
 #include "core/time_format.h"
@@ -127,10 +129,33 @@ void addRateHeaders(http::Request& req, const RateDecision& d) {
              {}});
 }
 
+// Collectors written for InfluxDB present the key as "Authorization: Token <key>", as the
+// password of Basic auth, or as the p= query parameter (InfluxDB 1.x clients).
+std::string influxStyleKey(const http::Request& req, std::string_view authz) {
+  if (authz.size() > 6 && (authz.substr(0, 6) == "Token " || authz.substr(0, 6) == "token ")) return std::string(authz.substr(6));
+  if (authz.size() > 6 && (authz.substr(0, 6) == "Basic " || authz.substr(0, 6) == "basic ")) {
+    auto raw = auth::base64UrlDecode(authz.substr(6));
+    if (!raw) {  // standard base64 with +/ and padding
+      std::string t(authz.substr(6));
+      for (auto& ch : t) ch = ch == '+' ? '-' : ch == '/' ? '_' : ch;
+      while (!t.empty() && t.back() == '=') t.pop_back();
+      raw = auth::base64UrlDecode(t);
+    }
+    if (raw) {
+      auto colon = raw->find(':');
+      if (colon != std::string::npos) return raw->substr(colon + 1);
+    }
+  }
+  if (authz.empty())
+    if (auto p = req.queryParam("p"); p && auth::looksLikeApiKey(*p)) return *p;
+  return {};
+}
+
 void authenticate(ApiCall& call) {
   auto& req = call.req;
   std::string_view authz = req.header("Authorization");
-  std::string_view apiKey = req.header("X-API-Key");
+  std::string influxKey = influxStyleKey(req, authz);
+  std::string_view apiKey = influxKey.empty() ? req.header("X-API-Key") : std::string_view(influxKey);
   if (authz.empty() && apiKey.empty()) {
     fail(Error{401, "AUTH_MISSING_TOKEN", "Authentication required: send Authorization: Bearer <token> or X-API-Key", {}});
   }

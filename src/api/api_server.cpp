@@ -55,6 +55,7 @@ ApiServer::ApiServer(App& app, http::ServerOptions options) : app_(app), hub_(st
   registerCatalogRoutes(routes);
   registerWorkOrderRoutes(routes);
   registerAdminRoutes(routes);
+  registerTelemetryRoutes(routes);
   auto metricsFn = [this]() { return server_ ? server_->metrics().renderPrometheus() : std::string(); };
   registerSystemRoutes(routes, router_, metricsFn);
   server_ = std::make_unique<http::Server>(std::move(options), router_, makeHooks(app, hub_));

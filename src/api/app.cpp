@@ -19,9 +19,50 @@ App::App(AppConfig cfg, store::Database& database, const Clock& clk, ManualClock
       workOrders(db, audit, bus, sites.entities(), assets.entities(), users.entities()),
       attachments(db, audit, bus, workOrders, config.dataDir),
       identity(db, audit, keys, clock),
-      rateLimiter(config.rateLimitsEnabled) {}
+      tsdb(openTelemetryStore(config)),
+      telemetry(db, audit, bus, *tsdb, clock, config.ingest),
+      rateLimiter(config.rateLimitsEnabled) {
+  // Asset changes invalidate the telemetry scope cache (a moved or deleted asset).
+  bus.subscribe("AssetDeleted", [this](const DomainEvent&) { telemetry.invalidateAssets(); });
+  bus.subscribe("AssetUpdated", [this](const DomainEvent&) { telemetry.invalidateAssets(); });
+}
 
-App::~App() { scheduler.stop(); }
+App::~App() {
+  scheduler.stop();
+  mqtt.reset();  // drains queued messages into the store before it closes
+  if (tsdb) {
+    auto st = tsdb->close();
+    if (!st.ok()) log::error("telemetry store close failed", {{"error", st.error().message}});
+  }
+}
+
+std::unique_ptr<telemetry::TelemetryStore> openTelemetryStore(const AppConfig& cfg) {
+  telemetry::tsdb::TsdbOptions o;
+  o.dir = cfg.dataDir + "/tsdb";
+  o.fastMode = cfg.tsdbFastMode;
+  auto store = telemetry::tsdb::TsdbStore::open(o);
+  if (!store.ok()) throw std::runtime_error("cannot open the telemetry store: " + store.error().message);
+  return std::move(store.value());
+}
+
+void App::startMqtt() {
+  if (config.mqttHost.empty()) return;
+  telemetry::MqttSubscriberOptions o;
+  o.host = config.mqttHost;
+  o.port = config.mqttPort;
+  o.username = config.mqttUsername;
+  o.password = config.mqttPassword;
+  o.sharedGroup = config.mqttSharedGroup;
+  mqtt = std::make_unique<telemetry::MqttSubscriber>(o, [this](std::string_view topic, std::string_view payload) {
+    try {
+      telemetry.ingestMqtt(std::string(topic), payload);
+    } catch (const std::exception& e) {
+      log::warn("mqtt message not stored", {{"topic", std::string(topic)}, {"error", e.what()}});
+    }
+  });
+  log::info("mqtt subscriber started", {{"broker", config.mqttHost + ":" + std::to_string(config.mqttPort)},
+                                        {"subscription", mqtt->subscription()}});
+}
 
 domain::RequestContext App::systemContext() const {
   domain::RequestContext ctx;
@@ -43,6 +84,9 @@ void App::registerJobs() {
     auto ctx = systemContext();
     ctx.now = now;
     if (int n = workOrders.sweepSla(ctx)) log::info("sla breaches flagged", {{"workOrders", std::to_string(n)}});
+  });
+  scheduler.every("telemetry-retention", 3600'000, [this](int64_t now) {
+    if (int n = telemetry.applyRetention(now)) log::info("telemetry partitions dropped", {{"count", std::to_string(n)}});
   });
   scheduler.every("auth-cleanup", 3600'000, [this](int64_t now) {
     auto& c = db.connection();

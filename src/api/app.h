@@ -14,7 +14,10 @@
 #include "domain/audit.h"
 #include "domain/catalog_services.h"
 #include "domain/identity_service.h"
+#include "domain/telemetry_service.h"
 #include "domain/work_order_service.h"
+#include "telemetry/mqtt/subscriber.h"
+#include "telemetry/tsdb/engine.h"
 #include "store/sql.h"
 
 namespace dcmms::api {
@@ -25,7 +28,16 @@ struct AppConfig {
   bool testClock = false;        // PUT /api/v1/test/clock allowed
   bool rateLimitsEnabled = true; // DCMMS_RATE_LIMITS=off disables
   RateLimitConfig limits;
+  bool tsdbFastMode = false;         // acknowledge telemetry before fsync (documented trade-off)
+  telemetry::IngestPolicy ingest;    // telemetry.maxAge / telemetry.maxFuture
+  std::string mqttHost;              // empty: no MQTT subscriber
+  int mqttPort = 1883;
+  std::string mqttSharedGroup;       // several nodes split the load
+  std::string mqttUsername, mqttPassword;
 };
+
+// Opens the embedded time-series engine under <dataDir>/tsdb (throws on failure).
+std::unique_ptr<telemetry::TelemetryStore> openTelemetryStore(const AppConfig& cfg);
 
 class App {
  public:
@@ -48,7 +60,13 @@ class App {
   domain::WorkOrderService workOrders;
   domain::AttachmentService attachments;
   domain::IdentityService identity;
+  std::unique_ptr<telemetry::TelemetryStore> tsdb;
+  domain::TelemetryService telemetry;
   RateLimiter rateLimiter;
+  std::unique_ptr<telemetry::MqttSubscriber> mqtt;
+
+  // Subscribes to the configured broker (no-op without mqttHost).
+  void startMqtt();
 
   // The system actor for background jobs.
   domain::RequestContext systemContext() const;

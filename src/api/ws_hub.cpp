@@ -155,6 +155,9 @@ void WsHub::onEvent(const DomainEvent& e) {
     publish(e.tenantId, e.siteId, "assets", "asset.updated", e.payload, domain::str(e.payload.get_object(), "status"));
   } else if (e.type == "AssetStatusChanged") {
     publish(e.tenantId, e.siteId, "assets", "asset.status-changed", e.payload);
+  } else if (e.type == "TelemetryBatch" && e.payload.is_array()) {
+    for (const auto& item : e.payload.get_array())
+      if (item.is_object()) publish(e.tenantId, domain::str(item.get_object(), "siteId"), "telemetry", "telemetry.update", item);
   } else if (e.type == "SlaBreached" || e.type == "WorkOrderAssigned") {
     publish(e.tenantId, e.siteId, "notifications", e.type == "SlaBreached" ? "sla.breached" : "work-order.assigned", e.payload);
   }

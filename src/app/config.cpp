@@ -26,6 +26,12 @@ void applyConfigFile(Config& c, const std::string& path) {
     else if (k == "testClock") c.testClock = val.as_bool();
     else if (k == "rateLimits") c.rateLimits = val.as_bool();
     else if (k == "logLevel") c.logLevel = val.as_string().c_str();
+    else if (k == "tsdbFastMode") c.tsdbFastMode = val.as_bool();
+    else if (k == "mqttHost") c.mqttHost = val.as_string().c_str();
+    else if (k == "mqttPort") c.mqttPort = static_cast<int>(val.to_number<int64_t>());
+    else if (k == "mqttSharedGroup") c.mqttSharedGroup = val.as_string().c_str();
+    else if (k == "telemetryMaxAgeHours") c.maxAgeHours = val.to_number<double>();
+    else if (k == "telemetryMaxFutureMinutes") c.maxFutureMinutes = val.to_number<double>();
     else throw std::invalid_argument("unknown config key '" + std::string(k) + "' in " + path);
   }
 }
@@ -37,6 +43,8 @@ void applyEnvironment(Config& c) {
   if (const char* v = std::getenv("DCMMS_THREADS")) c.threads = std::atoi(v);
   if (const char* v = std::getenv("DCMMS_RATE_LIMITS")) c.rateLimits = std::string(v) != "off";
   if (const char* v = std::getenv("DCMMS_LOG_LEVEL")) c.logLevel = v;
+  if (const char* v = std::getenv("DCMMS_MQTT_HOST")) c.mqttHost = v;
+  if (const char* v = std::getenv("DCMMS_MQTT_PORT")) c.mqttPort = std::atoi(v);
 }
 
 std::pair<std::string, uint16_t> splitListen(const std::string& listen) {

@@ -15,6 +15,12 @@ struct Config {
   bool rateLimits = true;
   std::string portFile;
   std::string logLevel = "info";
+  bool tsdbFastMode = false;
+  std::string mqttHost;
+  int mqttPort = 1883;
+  std::string mqttSharedGroup;
+  double maxAgeHours = 0;       // 0: default (7 days)
+  double maxFutureMinutes = 0;  // 0: default (60 min)
 };
 
 // Applies a JSON config file (keys as the struct's members) — throws on unknown keys.

@@ -151,10 +151,10 @@ void seedSolar(PlantSeeder& s) {
          "33/220 kV pooling substation, SCADA control room, weather station");
   for (const auto& a : plant.assets) {
     if (a.kind != AssetKind::transformer) continue;
-    const std::string n = suffixOf(a.id);
+    const std::string n = suffixOf(a.assetId);
     std::string inverters;
     for (const auto& b : plant.assets)
-      if (b.kind == AssetKind::inverter && b.parentId == a.id) inverters += (inverters.empty() ? "" : ", ") + b.assetId;
+      if (b.kind == AssetKind::inverter && b.parentId == a.assetId) inverters += (inverters.empty() ? "" : ", ") + b.assetId;
     s.zone(kSolarSite, "BLK-" + n, "Block " + std::to_string(std::stoi(n)), "block",
            "Inverter station " + n + ": " + a.assetId + " with " + inverters);
   }

@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "domain/repo/schema.h"
 #include "store/migrate.h"
+#include "telemetry/sim/simulate_command.h"
 
 namespace {
 
@@ -44,8 +45,15 @@ int serve(app::Config cfg) {
   appCfg.dataDir = cfg.dataDir;
   appCfg.testClock = cfg.testClock;
   appCfg.rateLimitsEnabled = cfg.rateLimits;
+  appCfg.tsdbFastMode = cfg.tsdbFastMode;
+  appCfg.mqttHost = cfg.mqttHost;
+  appCfg.mqttPort = cfg.mqttPort;
+  appCfg.mqttSharedGroup = cfg.mqttSharedGroup;
+  if (cfg.maxAgeHours > 0) appCfg.ingest.maxAgeMs = static_cast<int64_t>(cfg.maxAgeHours * 3600'000);
+  if (cfg.maxFutureMinutes > 0) appCfg.ingest.maxFutureMs = static_cast<int64_t>(cfg.maxFutureMinutes * 60'000);
   api::App app(appCfg, *db, clock, manual.get());
   app.registerJobs();
+  app.startMqtt();
   http::ServerOptions opts;
   opts.host = host;
   opts.port = port;
@@ -103,6 +111,40 @@ int main(int argc, char** argv) {
   serveCmd->add_option("--threads", cfg.threads, "I/O threads (0: one per core)");
   serveCmd->add_option("--port-file", cfg.portFile, "write the bound port to this file once listening");
   serveCmd->add_flag("--test-clock", cfg.testClock, "enable PUT /api/v1/test/clock (tests only)");
+  serveCmd->add_option("--mqtt", cfg.mqttHost, "MQTT broker host to subscribe to telemetry/+/+/+ (empty: no MQTT)");
+  serveCmd->add_option("--mqtt-port", cfg.mqttPort, "MQTT broker port");
+  serveCmd->add_option("--mqtt-shared-group", cfg.mqttSharedGroup, "MQTT 5 shared subscription group (several nodes)");
+  serveCmd->add_flag("--tsdb-fast", cfg.tsdbFastMode, "acknowledge telemetry before fsync (survives a process crash, not power loss)");
+  serveCmd->add_option("--telemetry-max-age-hours", cfg.maxAgeHours, "reject points older than this (default 168)");
+  serveCmd->add_option("--telemetry-max-future-minutes", cfg.maxFutureMinutes, "reject points further ahead than this (default 60)");
+
+  auto* keyCmd = cli.add_subcommand("apikey", "manage API keys");
+  keyCmd->require_subcommand(1);
+  auto* keyCreate = keyCmd->add_subcommand("create", "create an API key for a user (printed once)");
+  addStoreOpts(keyCreate);
+  std::string keyEmail, keyName = "cli", keyScopes;
+  keyCreate->add_option("--email", keyEmail, "owner (an active user)")->required();
+  keyCreate->add_option("--name", keyName, "label");
+  keyCreate->add_option("--scopes", keyScopes, "comma-separated permissions, e.g. write:telemetry");
+
+  auto* simCmd = cli.add_subcommand("simulate", "generate plant telemetry (solar, wind, battery) and send it");
+  telemetry::SimulateOptions sim;
+  simCmd->add_option("--format", sim.format, "lp | json | mqtt");
+  simCmd->add_option("--url", sim.url, "dCMMS base URL (lp/json)");
+  simCmd->add_option("--api-key", sim.apiKey, "API key with write:telemetry");
+  simCmd->add_flag("--gzip", sim.gzip, "gzip request bodies");
+  simCmd->add_option("--mqtt-host", sim.mqttHost);
+  simCmd->add_option("--mqtt-port", sim.mqttPort);
+  simCmd->add_option("--rate", sim.rate, "points/s; 0 = real time (1 Hz per sensor); <0 = unlimited");
+  simCmd->add_option("--time-scale", sim.timeScale, "real-time acceleration");
+  simCmd->add_option("--duration", sim.durationS, "seconds; 0 = until stopped");
+  simCmd->add_option("--max-points", sim.maxPoints);
+  simCmd->add_option("--batch", sim.batchPoints, "points per request/message batch");
+  simCmd->add_option("--seed", sim.seed);
+  simCmd->add_option("--plants", sim.plantSpecPath, "plant spec JSON (default: the demo portfolio)");
+  simCmd->add_option("--solar-site", sim.solarSiteId);
+  simCmd->add_option("--wind-site", sim.windSiteId);
+  simCmd->add_option("--battery-site", sim.batterySiteId);
 
   auto* migrateCmd = cli.add_subcommand("migrate", "apply database migrations and exit");
   addStoreOpts(migrateCmd);
@@ -136,6 +178,7 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(cli, argc, argv);
   try {
+    if (simCmd->parsed()) return telemetry::runSimulateCommand(sim);
     if (serveCmd->parsed()) {
       if (!configFile.empty()) {
         app::Config fileCfg;
@@ -172,6 +215,27 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (demoCmd->parsed()) return app::seedDemo(*db, cfg.dataDir, demoPassword);
+    if (keyCreate->parsed()) {
+      auto userRow = db->connection().queryOne(
+          "SELECT tenant_id, id, doc FROM users WHERE email = ? AND status = 'active' AND deleted_at IS NULL", {keyEmail},
+          [](const store::Row& r) { return std::make_tuple(r.getString(0), r.getString(1), r.getString(2)); });
+      if (!userRow) throw std::runtime_error("no active user " + keyEmail);
+      domain::RequestContext ctx;
+      ctx.principal.tenantId = std::get<0>(*userRow);
+      ctx.principal.userId = std::get<1>(*userRow);
+      auto doc = boost::json::parse(std::get<2>(*userRow)).as_object();
+      auto role = auth::parseRole(domain::str(doc, "role"));
+      if (!role) throw std::runtime_error("user has an unknown role");
+      ctx.principal.role = *role;
+      ctx.principal.siteIds = domain::strings(doc, "siteIds");
+      ctx.now = clock.nowMs();
+      ctx.requestId = "cli";
+      boost::json::array scopes;
+      for (const auto& s : csv(keyScopes)) scopes.push_back(boost::json::value(s));
+      auto out = identity.createApiKey(ctx, boost::json::object{{"name", keyName}, {"scopes", scopes}});
+      std::cout << toJson(out) << "\n";
+      return 0;
+    }
   } catch (const ApiException& e) {
     std::cerr << "error: " << e.error().code << ": " << e.error().message;
     for (const auto& d : e.error().details) std::cerr << " [" << d.field << ": " << d.message << "]";

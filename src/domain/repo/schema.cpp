@@ -81,6 +81,14 @@ const std::vector<store::Migration>& schemaMigrations() {
        "CREATE TABLE idempotency_keys (tenant_id TEXT NOT NULL, user_id TEXT NOT NULL, idem_key TEXT NOT NULL, "
        "method TEXT NOT NULL, path TEXT NOT NULL, status BIGINT NOT NULL, body TEXT NOT NULL, created_at BIGINT NOT NULL, "
        "PRIMARY KEY (tenant_id, user_id, idem_key));"},
+      {2, "telemetry dead letters and batches",
+       "CREATE TABLE telemetry_dead_letters (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, received_at BIGINT NOT NULL, "
+       "source TEXT NOT NULL, idx BIGINT NOT NULL, topic TEXT NOT NULL, lp_precision TEXT NOT NULL, raw TEXT NOT NULL, "
+       "reasons TEXT NOT NULL, replayed_at BIGINT);"
+       "CREATE INDEX tdl_tenant ON telemetry_dead_letters (tenant_id, received_at);"
+       "CREATE TABLE telemetry_batches (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, received_at BIGINT NOT NULL, "
+       "source TEXT NOT NULL, accepted BIGINT NOT NULL, duplicates BIGINT NOT NULL, rejected BIGINT NOT NULL);"
+       "CREATE INDEX tb_tenant ON telemetry_batches (tenant_id, received_at);"},
   };
   return migrations;
 }

@@ -1,0 +1,95 @@
+// Telemetry ingest and query for the API and the MQTT subscriber: parses (line protocol,
+// TelemetryEvent JSON, SensorReading bulk, MQTT), checks tenant/site/asset scope, writes to the
+// TelemetryStore, keeps rejected elements as dead letters (SQL) and publishes live values.
+#pragma once
+
+#include <boost/json.hpp>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/event_bus.h"
+#include "domain/audit.h"
+#include "domain/context.h"
+#include "store/sql.h"
+#include "telemetry/ingest/batch.h"
+#include "telemetry/ingest/dead_letter.h"
+#include "telemetry/ingest/validate.h"
+#include "telemetry/store.h"
+
+namespace dcmms::domain {
+
+namespace json = boost::json;
+
+struct IngestOutcome {
+  std::string batchId;
+  uint64_t accepted = 0;
+  uint64_t duplicates = 0;
+  uint64_t rejected = 0;
+  std::vector<telemetry::Rejection> rejections;  // capped at 100 for the response
+  bool wholeBodyMalformed = false;
+};
+
+struct TelemetryQuery {
+  std::string assetId;
+  std::string sensorId;
+  std::string metric;
+  std::string siteId;
+  int64_t startMs = 0;
+  int64_t endMs = 0;
+  std::string aggregation = "auto";  // raw|1min|5min|15min|1hour|auto
+  size_t limit = 0;
+  std::string cursor;
+};
+
+class TelemetryService {
+ public:
+  TelemetryService(store::Database& db, const AuditLog& audit, const EventBus& bus, telemetry::TelemetryStore& tsdb,
+                   const Clock& clock, telemetry::IngestPolicy policy = {});
+
+  IngestOutcome ingestLineProtocol(const RequestContext& ctx, std::string_view body, std::string_view precision,
+                                   bool backfill);
+  IngestOutcome ingestEvents(const RequestContext& ctx, std::string_view body, bool backfill);
+  IngestOutcome ingestSensorReadings(const RequestContext& ctx, std::string_view body, bool backfill);
+  // MQTT: the tenant is the one owning the topic's site (devices authenticate at the broker).
+  IngestOutcome ingestMqtt(const std::string& topic, std::string_view payload);
+
+  // {data, meta{tableUsed, queryDurationMs, hasMore?, aggregation}, nextCursor}
+  json::object query(const RequestContext& ctx, const TelemetryQuery& q);
+  json::array latest(const RequestContext& ctx, const std::string& siteId);
+  json::object stats(const RequestContext& ctx, const std::string& assetId);
+  std::string exportCsv(const RequestContext& ctx, const TelemetryQuery& q);
+
+  json::object listDeadLetters(const RequestContext& ctx, int page, int pageSize);
+  IngestOutcome replayDeadLetter(const RequestContext& ctx, const std::string& id);
+
+  int applyRetention(int64_t nowMs);
+  telemetry::TelemetryStore& store() { return tsdb_; }
+  // Called when assets change so the scope cache forgets them.
+  void invalidateAssets();
+
+ private:
+  IngestOutcome ingest(const RequestContext* ctx, const std::string& tenantId, telemetry::ParsedBatch batch,
+                       telemetry::IngestSource source, const std::string& topic, const std::string& precision);
+  std::optional<std::string> siteOfAsset(const std::string& tenantId, const std::string& assetId);
+  std::vector<telemetry::SeriesInfo> seriesFor(const RequestContext& ctx, const TelemetryQuery& q);
+  telemetry::IngestContext ingestContext(const std::string& tenantId, bool backfill);
+
+  store::Database& db_;
+  const AuditLog& audit_;
+  const EventBus& bus_;
+  telemetry::TelemetryStore& tsdb_;
+  const Clock& clock_;
+  telemetry::IngestPolicy policy_;
+  std::mutex assetMu_;
+  std::unordered_map<std::string, std::string> assetSite_;  // "tenant\x1f asset" → site
+  std::unordered_map<std::string, std::string> siteTenant_; // site → tenant (MQTT topics)
+};
+
+// Auto aggregation of 02 §8: < 1 h raw; ≤ 6 h 1min; ≤ 24 h 5min; ≤ 7 d 15min; beyond 1hour.
+std::string autoAggregation(int64_t spanMs);
+
+}  // namespace dcmms::domain
