@@ -20,11 +20,12 @@ sources() {  # sources TARGET → the .cpp files and libraries the target needs
   case $1 in
     line_protocol) echo "$ING/fuzz_line_protocol.cpp $ING/line_protocol.cpp $ING/body_codec.cpp -lz" ;;
     json_events) echo "$ING/fuzz_json_events.cpp $ING/json_events.cpp $ING/dead_letter.cpp src/core/ids.cpp -lsimdjson" ;;
+    multipart) echo "src/http/fuzz_multipart.cpp src/http/multipart.cpp" ;;
   esac
 }
 
 status=0
-for target in line_protocol json_events; do
+for target in line_protocol json_events multipart; do
   bin="$OUT/fuzz_$target"
   echo "=== fuzz: building $bin"
   # shellcheck disable=SC2046
@@ -34,8 +35,8 @@ for target in line_protocol json_events; do
   echo "=== fuzz: running $target for ${SECS}s"
   if ! ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       "$bin" -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
-      -dict="tests/fuzz/$target.dict" -artifact_prefix="$OUT/crash-$target-" \
-      "$corpus" "tests/fuzz/corpus/$target" > "$OUT/$target.log" 2>&1; then
+      $([ -f "tests/fuzz/$target.dict" ] && echo "-dict=tests/fuzz/$target.dict") -artifact_prefix="$OUT/crash-$target-" \
+      "$corpus" $([ -d "tests/fuzz/corpus/$target" ] && echo "tests/fuzz/corpus/$target") > "$OUT/$target.log" 2>&1; then
     echo "=== fuzz: $target FAILED (log: $OUT/$target.log)"
     tail -n 40 "$OUT/$target.log"
     status=1
