@@ -38,7 +38,7 @@ run_lp() {
   local before after t0 t1
   before=$(points); t0=$(date +%s.%N)
   "$BIN" simulate --format lp --url "$URL" --api-key "$KEY" --rate -1 --max-points "$N" --batch 5000 \
-    --seed 7 "${SITES[@]}" > "$WORK/sim-lp.log" 2>&1
+    --seed 7 --start-ms "$START" "${SITES[@]}" > "$WORK/sim-lp.log" 2>&1
   t1=$(date +%s.%N); after=$(points)
   /usr/bin/python3 -c "print(f'HTTP line protocol      stored {$after-$before:>9} points in {$t1-$t0:6.2f} s = {($after-$before)/($t1-$t0):>12,.0f} points/s')"
   echo "$after $before $t0 $t1" > "$WORK/lp"
@@ -47,7 +47,7 @@ run_mqtt() {
   local before after t0 t1 last
   before=$(points); t0=$(date +%s.%N)
   "$BIN" simulate --format mqtt --mqtt-host 127.0.0.1 --mqtt-port "$MQTT_PORT" --rate -1 --max-points "$N" \
-    --seed 8 "${SITES[@]}" > "$WORK/sim-mqtt.log" 2>&1
+    --seed 8 --start-ms "$((START - 3600000))" "${SITES[@]}" > "$WORK/sim-mqtt.log" 2>&1
   # wait until the server has drained the broker (count stable for 1 s)
   last=-1; after=$(points)
   while [ "$after" != "$last" ]; do last=$after; sleep 1; after=$(points); done

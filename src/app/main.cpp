@@ -141,6 +141,8 @@ int main(int argc, char** argv) {
   simCmd->add_option("--max-points", sim.maxPoints);
   simCmd->add_option("--batch", sim.batchPoints, "points per request/message batch");
   simCmd->add_option("--seed", sim.seed);
+  simCmd->add_option("--start-ms", sim.startMs, "simulated start, epoch ms (default: now)");
+  simCmd->add_option("--fault", sim.faults, "[site/]asset:type:offsetS:durationS[:severity] (repeatable)");
   simCmd->add_option("--plants", sim.plantSpecPath, "plant spec JSON (default: the demo portfolio)");
   simCmd->add_option("--solar-site", sim.solarSiteId);
   simCmd->add_option("--wind-site", sim.windSiteId);
