@@ -35,7 +35,11 @@ http::Hooks makeHooks(App& app, std::shared_ptr<WsHub> hub) {
     return errorResponse(req, app.clock.nowMs(), Error{405, "METHOD_NOT_ALLOWED", req.method + " is not allowed on " + req.path, {}});
   };
   h.onException = [&app](http::Request& req, const std::exception& ex) {
-    if (const auto* api = dynamic_cast<const ApiException*>(&ex)) return errorResponse(req, app.clock.nowMs(), api->error());
+    if (const auto* api = dynamic_cast<const ApiException*>(&ex)) {
+      http::Response r = errorResponse(req, app.clock.nowMs(), api->error());
+      if (api->error().httpStatus == 503) r.setHeader("Retry-After", "1");  // overload or store unavailable
+      return r;
+    }
     if (dynamic_cast<const store::UniqueViolation*>(&ex))
       return errorResponse(req, app.clock.nowMs(), Error{409, "RESOURCE_CONFLICT", "A conflicting record exists", {}});
     if (dynamic_cast<const boost::system::system_error*>(&ex))
