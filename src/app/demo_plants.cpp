@@ -152,11 +152,11 @@ void seedSolar(PlantSeeder& s) {
   for (const auto& a : plant.assets) {
     if (a.kind != AssetKind::transformer) continue;
     const std::string n = suffixOf(a.assetId);
-    std::string inverters;
+    std::string fed;
     for (const auto& b : plant.assets)
-      if (b.kind == AssetKind::inverter && b.parentId == a.assetId) inverters += (inverters.empty() ? "" : ", ") + b.assetId;
+      if (b.kind == AssetKind::inverter && b.parentId == a.assetId) fed += (fed.empty() ? "" : ", ") + b.assetId;
     s.zone(kSolarSite, "BLK-" + n, "Block " + std::to_string(std::stoi(n)), "block",
-           "Inverter station " + n + ": " + a.assetId + " with " + inverters);
+           "Inverter station " + n + ": " + a.assetId + " with " + fed);
   }
 
   int combiners = 0;
