@@ -18,6 +18,7 @@ auth::ResourceCtx toCtx(const RequestContext& ctx, const ResourceRef& r) {
   rc.type = r.type;
   rc.origin = r.origin;
   rc.amount = r.amount;
+  rc.targetStatus = r.targetStatus;
   return rc;
 }
 

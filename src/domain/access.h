@@ -19,6 +19,7 @@ struct ResourceRef {
   std::string type;    // work-order type (emergency-only grants)
   std::string origin;  // automationMetadata.origin (alarm-only creation)
   std::optional<double> amount;  // estimated cost (approval ceilings)
+  std::string targetStatus;      // asset status being set (field/remote status grants)
 };
 
 bool hasPermission(const RequestContext& ctx, std::string_view permission, const ResourceRef& r = {});

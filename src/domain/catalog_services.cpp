@@ -255,7 +255,9 @@ json::object AssetService::transition(const RequestContext& ctx, const std::stri
     store::Transaction tx(c);
     Loaded l = store_.load(c, ctx.tenantId(), id);
     checkRead(ctx, l.doc);
-    requirePermission(ctx, "update-status:assets", {str(l.doc, "siteId")});
+    ResourceRef ref{str(l.doc, "siteId")};
+    ref.targetStatus = to;
+    requirePermission(ctx, "update-status:assets", ref);
     from = str(l.doc, "status");
     if (!assetMachine().find(from, to)) {
       std::string allowed;
