@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 
 #include "auth/crypto.h"
 #include "core/ids.h"
@@ -68,8 +69,69 @@ json::object seriesFields(const SeriesInfo& s) {
                       {"metric", s.key.metric}, {"unit", s.unit}};
 }
 
+// A point re-expressed as a TelemetryEvent (for dead letters of points rejected after parsing).
+std::string eventText(const BatchSeries& s, const Row& r, const std::string& metadata) {
+  const bool flaggedGood = r.quality == Quality::good && (r.flags & kFlagOutOfRange);
+  json::object o{{"timestamp", r.timestampMs}, {"site_id", s.key.siteId}, {"asset_id", s.key.assetId},
+                 {"sensor_id", s.key.sensorId}, {"sensor_type", s.key.metric}, {"value", r.value},
+                 {"unit", s.unit}, {"quality_flag", flaggedGood ? "OUT_OF_RANGE" : qualityName(r.quality)}};
+  if (!metadata.empty()) o["metadata"] = metadataValue(metadata);
+  return toJson(o);
+}
+
+void appendEscaped(std::string& out, std::string_view text, std::string_view special) {
+  for (char c : text) {
+    if (c == '\\' || special.find(c) != std::string_view::npos) out += '\\';
+    out += c;
+  }
+}
+
+// The same point as one line-protocol line with a millisecond timestamp; string metadata
+// entries become tags again.
+std::string lineText(const BatchSeries& s, const Row& r, const std::string& metadata) {
+  std::string line;
+  appendEscaped(line, s.key.metric, ", ");
+  auto tag = [&](std::string_view k, std::string_view v) {
+    if (v.empty()) return;
+    line += ',';
+    appendEscaped(line, k, ",= ");
+    line += '=';
+    appendEscaped(line, v, ",= ");
+  };
+  tag("site", s.key.siteId);
+  tag("asset", s.key.assetId);
+  tag("sensor", s.key.sensorId);
+  tag("unit", s.unit);
+  const bool flaggedGood = r.quality == Quality::good && (r.flags & kFlagOutOfRange);
+  tag("quality", flaggedGood ? "OUT_OF_RANGE" : qualityName(r.quality));
+  json::value meta = metadataValue(metadata);
+  if (meta.is_object())
+    for (const auto& [k, v] : meta.get_object())
+      if (v.is_string() && k != "site" && k != "asset" && k != "sensor" && k != "unit" && k != "quality")
+        tag(k, v.get_string());
+  line += " value=" + toJson(json::value(r.value)) + " " + std::to_string(r.timestampMs);
+  return line;
+}
+
 std::string encodeCursor(int64_t ts, SeriesId sid) {
   return auth::base64UrlEncode(std::to_string(ts) + ":" + std::to_string(sid));
+}
+
+// Aggregated pages: "agg:<series id>:<bucket start>", so a raw cursor never passes for one.
+std::string encodeAggCursor(SeriesId sid, int64_t bucketStartMs) {
+  return auth::base64UrlEncode("agg:" + std::to_string(sid) + ":" + std::to_string(bucketStartMs));
+}
+
+std::optional<std::pair<SeriesId, int64_t>> decodeAggCursor(const std::string& c) {
+  auto raw = auth::base64UrlDecode(c);
+  if (!raw || !raw->starts_with("agg:")) return std::nullopt;
+  const auto colon = raw->find(':', 4);
+  if (colon == std::string::npos) return std::nullopt;
+  try {
+    return std::make_pair(static_cast<SeriesId>(std::stoull(raw->substr(4, colon - 4))), std::stoll(raw->substr(colon + 1)));
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 std::optional<std::pair<int64_t, SeriesId>> decodeCursor(const std::string& c) {
@@ -166,11 +228,12 @@ IngestOutcome TelemetryService::ingestMqtt(const std::string& topic, std::string
   }
   JsonIngestParser parser;
   ParsedBatch batch = parser.mqttMessage(topic, payload, ingestContext(tenant, false));
-  return ingest(nullptr, tenant, std::move(batch), IngestSource::mqtt, topic, "");
+  return ingest(nullptr, tenant, std::move(batch), IngestSource::mqtt, topic, "", payload);
 }
 
 IngestOutcome TelemetryService::ingest(const RequestContext* ctx, const std::string& tenantId, ParsedBatch batch,
-                                       IngestSource source, const std::string& topic, const std::string& precision) {
+                                       IngestSource source, const std::string& topic, const std::string& precision,
+                                       std::string_view payload) {
   IngestOutcome out;
   out.batchId = "BATCH-" + newUuid();
   const int64_t now = clock_.nowMs();
@@ -185,16 +248,23 @@ IngestOutcome TelemetryService::ingest(const RequestContext* ctx, const std::str
     else if (*site != key.siteId) verdict[i] = 2;
     else if (ctx && !coversSite(*ctx, key.siteId)) verdict[i] = 3;
   }
-  std::vector<uint32_t> rejectedSources;
+  // The parser kept no text for points it accepted, so a point rejected here is re-expressed
+  // (an MQTT message is kept as its payload) to leave a dead letter that can be replayed.
+  std::map<uint32_t, std::string> rebuilt;  // element index / line number → replayable text
   for (const auto& row : batch.rows()) {
     const int v = verdict[row.series];
     if (!v) continue;
     const auto& key = series[row.series].key;
     static const char* const msgs[] = {"", "unknown asset '", "asset is not at site '", "no access to site '"};
     const std::string what = v == 2 || v == 3 ? key.siteId : key.assetId;
-    batch.reject(Rejection{row.source, v == 1 ? "asset_id" : "site_id",
-                           v == 3 ? RejectCode::missingField : RejectCode::missingField,
-                           std::string(msgs[v]) + what + "'", ""});
+    batch.reject(Rejection{row.source, v == 1 ? "asset_id" : "site_id", RejectCode::missingField,
+                           std::string(msgs[v]) + what + "'", source == IngestSource::mqtt ? capRaw(payload) : ""});
+    if (source == IngestSource::mqtt) continue;
+    const bool lp = source == IngestSource::lineProtocol;
+    std::string& text = rebuilt[row.source];
+    if (!text.empty()) text += lp ? "\n" : ",";
+    const std::string& meta = batch.metadata()[row.meta];
+    text += lp ? lineText(series[row.series], row, meta) : eventText(series[row.series], row, meta);
   }
   batch.retainRows([&](const telemetry::Row& r) { return verdict[r.series] == 0; });
 
@@ -252,6 +322,13 @@ IngestOutcome TelemetryService::ingest(const RequestContext* ctx, const std::str
   }
   // Dead letters for every rejected element, with all its reasons.
   auto letters = makeDeadLetters(batch, DeadLetterOrigin{source, tenantId, now, topic, precision});
+  for (auto& l : letters) {
+    auto it = rebuilt.find(l.index);
+    if (!l.raw.empty() || it == rebuilt.end()) continue;
+    // Replay wraps http-json elements in [ ]; bulk bodies are arrays; rebuilt lines are in ms.
+    l.raw = source == IngestSource::sensorReadings ? "[" + it->second + "]" : std::move(it->second);
+    if (source == IngestSource::lineProtocol) l.precision = "ms";
+  }
   out.rejected = letters.size();
   if (!letters.empty()) {
     auto& c = db_.connection();
@@ -360,11 +437,26 @@ json::object TelemetryService::query(const RequestContext& ctx, const TelemetryQ
     const int64_t bucket = resolutionMs(res);
     const int64_t start = q.startMs - ((q.startMs % bucket) + bucket) % bucket;  // calendar-aligned
     const size_t limit = q.limit ? q.limit : 10'000;
+    // Buckets are ordered by (series id, bucket start); a full page ends with a cursor there.
+    std::optional<std::pair<SeriesId, int64_t>> after;
+    if (!q.cursor.empty()) {
+      after = decodeAggCursor(q.cursor);
+      if (!after) fail(Error::validation("cursor", "INVALID_FIELD_VALUE", "malformed cursor"));
+    }
+    std::sort(series.begin(), series.end(), [](const SeriesInfo& a, const SeriesInfo& b) { return a.id < b.id; });
+    bool more = false;
     for (const auto& s : series) {
+      if (more) break;
+      if (after && s.id < after->first) continue;
       auto rows = tsdb_.queryRollup(s.id, res, start, q.endMs);
       if (!rows.ok()) fail(Error{503, "SERVICE_UNAVAILABLE", rows.error().message, {}});
       for (const auto& r : *rows) {
-        if (data.size() >= limit) break;
+        if (after && s.id == after->first && r.bucketStartMs <= after->second) continue;
+        if (data.size() >= limit) {
+          more = true;
+          break;
+        }
+        next = encodeAggCursor(s.id, r.bucketStartMs);
         json::object o = seriesFields(s);
         o["timestamp"] = formatIso8601(r.bucketStartMs);
         o["timestampMs"] = r.bucketStartMs;
@@ -383,6 +475,7 @@ json::object TelemetryService::query(const RequestContext& ctx, const TelemetryQ
         data.push_back(std::move(o));
       }
     }
+    if (!more) next.clear();
   }
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   json::object meta{{"tableUsed", tableName(agg)},

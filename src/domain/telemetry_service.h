@@ -73,7 +73,8 @@ class TelemetryService {
 
  private:
   IngestOutcome ingest(const RequestContext* ctx, const std::string& tenantId, telemetry::ParsedBatch batch,
-                       telemetry::IngestSource source, const std::string& topic, const std::string& precision);
+                       telemetry::IngestSource source, const std::string& topic, const std::string& precision,
+                       std::string_view payload = {});
   std::optional<std::string> siteOfAsset(const std::string& tenantId, const std::string& assetId);
   std::vector<telemetry::SeriesInfo> seriesFor(const RequestContext& ctx, const TelemetryQuery& q);
   telemetry::IngestContext ingestContext(const std::string& tenantId, bool backfill);
