@@ -144,7 +144,9 @@ TEST(TsdbCrash, SigkillDuringIngestLosesNothingAcknowledged) {
     std::set<int64_t> seen;
     for (size_t i = 0; i < rows->size(); ++i) {
       const auto& r = (*rows)[i];
-      if (i) ASSERT_LT((*rows)[i - 1].timestampMs, r.timestampMs) << "duplicate or unordered point";
+      if (i) {
+        ASSERT_LT((*rows)[i - 1].timestampMs, r.timestampMs) << "duplicate or unordered point";
+      }
       auto it = possible.find({s, r.timestampMs});
       ASSERT_NE(it, possible.end()) << "point that was never written: " << r.timestampMs;
       EXPECT_EQ(r.value, it->second.value);
@@ -154,7 +156,9 @@ TEST(TsdbCrash, SigkillDuringIngestLosesNothingAcknowledged) {
       seen.insert(r.timestampMs);
     }
     for (const auto& [rs, ts] : required)
-      if (rs == s) ASSERT_TRUE(seen.count(ts)) << "acknowledged point lost: series " << s << " ts " << ts;
+      if (rs == s) {
+        ASSERT_TRUE(seen.count(ts)) << "acknowledged point lost: series " << s << " ts " << ts;
+      }
     total += rows->size();
     testing::expectRollupsMatchRaw(*store, info->id, "after crashes, series " + std::to_string(s));
   }
