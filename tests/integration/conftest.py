@@ -15,6 +15,7 @@ import pytest
 
 from dcmms_client import Account
 from dcmms_server import dcmms_binary
+from dcmms_telemetry import MqttBroker, Telemetry, telemetry_accounts, telemetry_server_args
 from dcmms_world import PASSWORD, TECH, World, build_world, seed_accounts
 
 _SERVERS = pytest.StashKey[list]()
@@ -52,10 +53,12 @@ def binary():
     return path
 
 
-def _make_world(request, binary, backend, tmp_path_factory, accounts: list[Account]) -> World:
+def _make_world(request, binary, backend, tmp_path_factory, accounts: list[Account],
+                server_args: tuple[str, ...] = ()) -> World:
     servers = _live_servers(request.config)
     workdir = tmp_path_factory.mktemp(f"dcmms-{backend}-")
-    world = build_world(binary, workdir, backend, os.environ.get("DCMMS_PG_URL"), accounts)
+    world = build_world(binary, workdir, backend, os.environ.get("DCMMS_PG_URL"), accounts,
+                        server_args)
     servers.append(world.server)
 
     def finish():
@@ -79,3 +82,24 @@ def fresh_world(request, binary, backend, tmp_path_factory) -> World:
                 Account("T1", "t1@example.com", PASSWORD, TECH, ["S1"])]
     accounts += [Account(f"L{i}", f"l{i}@example.com", PASSWORD, TECH, ["S1"]) for i in range(1, 5)]
     return _make_world(request, binary, backend, tmp_path_factory, accounts)
+
+
+@pytest.fixture(scope="session")
+def tworld(request, binary, backend, tmp_path_factory) -> Telemetry:
+    """The telemetry checks' server: its own mosquitto broker (`--mqtt`), a 24 h ingest window
+    (`--telemetry-max-age-hours 24`), admin A, S1 plant manager PM, other-tenant ADMIN2."""
+    broker = MqttBroker(tmp_path_factory.mktemp(f"mosquitto-{backend}-"))
+    broker.start()
+    servers = _live_servers(request.config)
+    servers.append(broker)
+
+    def stop_broker():
+        broker.stop()
+        if broker in servers:
+            servers.remove(broker)
+
+    request.addfinalizer(stop_broker)
+    world = _make_world(request, binary, backend, tmp_path_factory, telemetry_accounts(),
+                        telemetry_server_args(broker))
+    broker.wait_subscribed()
+    return Telemetry(world, broker)

@@ -58,8 +58,10 @@ def _server_env() -> dict[str, str]:
 class DcmmsServer:
     """A `dcmms serve --test-clock` process on 127.0.0.1 with its own data dir (and DB)."""
 
-    def __init__(self, binary: Path, workdir: Path, name: str, db_url: str | None = None):
+    def __init__(self, binary: Path, workdir: Path, name: str, db_url: str | None = None,
+                 extra_args: tuple[str, ...] = ()):
         self.binary = binary
+        self.extra_args = tuple(extra_args)  # further `serve` flags (e.g. --mqtt HOST)
         self.name = name
         self.workdir = workdir
         self.data_dir = workdir / "data"
@@ -115,7 +117,8 @@ class DcmmsServer:
 
     def start(self) -> None:
         cmd = [str(self.binary), "serve", "--listen", "127.0.0.1:0",
-               "--port-file", str(self.port_file), "--test-clock", *self._store_args()]
+               "--port-file", str(self.port_file), "--test-clock", *self._store_args(),
+               *self.extra_args]
         log = open(self.log_path, "ab")
         try:
             self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,

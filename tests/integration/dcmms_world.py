@@ -165,11 +165,12 @@ class World:
 
 
 def build_world(binary: Path, workdir: Path, backend: str, pg_url: str | None,
-                accounts: list[Account]) -> World:
+                accounts: list[Account], server_args: tuple[str, ...] = ()) -> World:
     """Creates the DB (postgres), seeds users via the CLI, starts the server, seeds sites/assets.
     A failure stops the server and reports the tail of its log."""
     pg = PgDatabase(pg_url) if backend == "postgres" else None
-    server = DcmmsServer(binary, workdir, f"{backend}:{workdir.name}", pg.url if pg else None)
+    server = DcmmsServer(binary, workdir, f"{backend}:{workdir.name}", pg.url if pg else None,
+                         server_args)
     world = World(server, accounts, pg)
     try:
         world.seed_users()
