@@ -50,7 +50,7 @@ std::string formatIso8601(int64_t epochMs) {
   int64_t y;
   unsigned m, d;
   civilFromDays(days, y, m, d);
-  char buf[32];
+  char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(y), m, d,
                 static_cast<long long>(msOfDay / 3600000), static_cast<long long>(msOfDay / 60000 % 60),
                 static_cast<long long>(msOfDay / 1000 % 60), static_cast<long long>(msOfDay % 1000));

@@ -1,12 +1,22 @@
 #include "domain/resource_service.h"
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 
 #include "core/ids.h"
 #include "domain/access.h"
 
 namespace dcmms::domain {
+
+namespace {
+// Client-supplied ids (asset tags like INV-3A): 1–64 of [A-Za-z0-9._:-], starting alphanumeric.
+bool validClientId(std::string_view id) {
+  if (id.empty() || id.size() > 64 || !std::isalnum(static_cast<unsigned char>(id[0]))) return false;
+  for (char ch : id)
+    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '.' && ch != '_' && ch != ':' && ch != '-') return false;
+  return true;
+}
+}  // namespace
 
 ResourceService::ResourceService(store::Database& db, const AuditLog& audit, const EventBus& bus,
                                  const EntityDescriptor& d, ResourceConfig cfg)
@@ -41,7 +51,7 @@ json::object ResourceService::create(const RequestContext& ctx, const json::obje
   Validator v;
   v.check(body, specs);
   std::string id = str(body, idField);
-  if (cfg_.clientSuppliedId && !id.empty() && !std::regex_match(id, std::regex(std::string(cfg_.idPattern))))
+  if (cfg_.clientSuppliedId && !id.empty() && !validClientId(id))
     v.add(idField, "INVALID_FIELD_VALUE", "may contain letters, digits, '.', '_', ':' and '-' (max 64)");
   v.throwIfErrors();
   if (!cfg_.clientSuppliedId) id = std::string(cfg_.idPrefix) + newUuid();

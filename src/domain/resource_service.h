@@ -23,7 +23,6 @@ struct ResourceConfig {
   std::vector<FieldSpec> specs; // body fields (create: required enforced; PATCH: partial)
   std::vector<std::string_view> immutable;  // fields PATCH/PUT may not change
   std::string_view siteField;   // "siteId"; empty when the entity is a site itself
-  std::string_view idPattern = "^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$";
   bool clientSuppliedId = true;  // otherwise the server generates <prefix><uuid>
   std::string_view idPrefix = "";
   // Permission overrides (empty → "<action>:<resource>").

@@ -109,7 +109,8 @@ std::vector<SqlValue> DocTable::columnValues(const json::object& doc) const {
   for (const auto& col : d_.columns) {
     if (col.sortColumn.empty()) continue;
     const json::value* v = doc.if_contains(col.field);
-    out.push_back(SqlValue{priorityRank(v && v->is_string() ? std::string_view(v->get_string()) : "")});
+    const int64_t rank = priorityRank(v && v->is_string() ? std::string_view(v->get_string()) : "");
+    out.emplace_back(std::in_place_type<int64_t>, rank);
   }
   return out;
 }

@@ -39,7 +39,7 @@ ClickHouseStore::~ClickHouseStore() = default;
 Result<std::unique_ptr<ClickHouseStore>> ClickHouseStore::open(ClickHouseOptions options) {
   if (!validIdentifier(options.database))
     return Error::validation("database", "INVALID", "database name must match [A-Za-z_][A-Za-z0-9_]*");
-  if (options.maxRowsPerInsert == 0 || options.maxKeysPerLookup == 0)
+  if (options.maxRowsPerInsert == 0 || options.maxRangesPerLookup == 0)
     return Error::validation("batch", "INVALID", "batch sizes must be positive");
   std::unique_ptr<ClickHouseStore> s(new ClickHouseStore(std::move(options)));
   if (auto st = s->createSchema(); !st) return st.error();
@@ -364,33 +364,42 @@ Result<WriteResult> ClickHouseStore::insertRows(const Rows& in) {
 }
 
 Result<std::vector<bool>> ClickHouseStore::lookupExisting(const Rows& in, const std::vector<uint32_t>& cand) const {
+  // Candidates (sorted by series, ts) become ranges: a new range starts at another series or
+  // after a gap of kGapMs, so a dense replay costs one range per series and a sparse late
+  // point fetches at most the stored points within kGapMs of it.
+  constexpr int64_t kGapMs = 300'000;
+  struct Range {
+    SeriesId id;
+    int64_t lo, hi;
+  };
+  std::vector<Range> ranges;
+  for (uint32_t i : cand) {
+    if (!ranges.empty() && ranges.back().id == in.ids[i] && in.ts[i] - ranges.back().hi <= kGapMs)
+      ranges.back().hi = in.ts[i];
+    else
+      ranges.push_back(Range{in.ids[i], in.ts[i], in.ts[i]});
+  }
   std::vector<bool> found(cand.size(), false);
-  for (size_t from = 0; from < cand.size(); from += opt_.maxKeysPerLookup) {
-    const size_t to = std::min(cand.size(), from + opt_.maxKeysPerLookup);
-    // The id list and ts range let the primary key prune granules; the tuple list is exact.
-    std::string ids, pairs;
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t k = from; k < to; ++k) {
-      const uint32_t i = cand[k];
-      if (k == from || in.ids[i] != in.ids[cand[k - 1]]) ids += (ids.empty() ? "" : ",") + std::to_string(in.ids[i]);
-      if (k > from) pairs += ',';
-      pairs += "(" + std::to_string(in.ids[i]) + "," + std::to_string(in.ts[i]) + ")";
-      lo = std::min(lo, in.ts[i]);
-      hi = std::max(hi, in.ts[i]);
+  size_t k = 0;  // walks cand in step with the (ordered) results
+  for (size_t from = 0; from < ranges.size(); from += opt_.maxRangesPerLookup) {
+    const size_t to = std::min(ranges.size(), from + opt_.maxRangesPerLookup);
+    std::string where;
+    for (size_t r = from; r < to; ++r) {
+      if (r > from) where += " OR ";
+      where += "(series_id = " + std::to_string(ranges[r].id) + " AND ts >= " + std::to_string(ranges[r].lo) +
+               " AND ts <= " + std::to_string(ranges[r].hi) + ")";
     }
-    auto body = http_.query("SELECT series_id, ts FROM " + table("raw") + " WHERE series_id IN (" + ids +
-                            ") AND ts >= " + std::to_string(lo) + " AND ts <= " + std::to_string(hi) +
-                            " AND (series_id, ts) IN (" + pairs + ") ORDER BY series_id, ts FORMAT RowBinary");
+    auto body = http_.query("SELECT series_id, ts FROM " + table("raw") + " WHERE " + where +
+                            " ORDER BY series_id, ts FORMAT RowBinary");
     if (!body) return body.error();
     RowBinaryReader rd(body.value());
-    size_t k = from;
     while (!rd.done()) {
       SeriesId id;
       int64_t ts;
       if (!rd.fixed(id) || !rd.fixed(ts)) return malformed("a dedup lookup");
-      auto key = [&](size_t j) { return std::pair(in.ids[cand[j]], in.ts[cand[j]]); };
-      while (k < to && key(k) < std::pair(id, ts)) ++k;
-      if (k < to && key(k) == std::pair(id, ts)) found[k] = true;
+      const auto stored = std::pair(id, ts);
+      while (k < cand.size() && std::pair(in.ids[cand[k]], in.ts[cand[k]]) < stored) ++k;
+      if (k < cand.size() && std::pair(in.ids[cand[k]], in.ts[cand[k]]) == stored) found[k] = true;
     }
   }
   return found;
