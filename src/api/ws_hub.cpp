@@ -91,17 +91,17 @@ void WsHub::onMessage(const std::shared_ptr<http::WsConnection>& conn, std::stri
     sub.statuses = domain::strings(f->get_object(), "status");
   }
   s.ctx.now = now;
+  if (!sub.siteId.empty() && !domain::coversSite(s.ctx, sub.siteId))
+    return reply("error", json::object{{"code", "AUTHZ_SITE_ACCESS_DENIED"}, {"field", "filter.siteId"},
+                                       {"message", "no access to site " + sub.siteId}});
   // Each channel needs the read permission of what it carries.
   const char* perm = channel == "telemetry" ? "read:telemetry"
                      : channel == "assets"  ? "read:assets"
                      : channel == "work-orders" ? "read:work-orders"
                                                 : nullptr;
-  if (perm && !domain::hasPermission(s.ctx, perm, {sub.siteId}))
+  if (perm && !domain::hasPermission(s.ctx, perm, {}))
     return reply("error", json::object{{"code", "AUTHZ_INSUFFICIENT_PERMISSIONS"}, {"field", "channel"},
                                        {"message", std::string("the ") + channel + " channel needs " + perm}});
-  if (!sub.siteId.empty() && !domain::coversSite(s.ctx, sub.siteId))
-    return reply("error", json::object{{"code", "AUTHZ_SITE_ACCESS_DENIED"}, {"field", "filter.siteId"},
-                                       {"message", "no access to site " + sub.siteId}});
   auto same = [&](const Subscription& o) { return o.channel == sub.channel && o.siteId == sub.siteId && o.assetId == sub.assetId; };
   s.subs.erase(std::remove_if(s.subs.begin(), s.subs.end(), same), s.subs.end());
   if (action == "subscribe") s.subs.push_back(sub);
