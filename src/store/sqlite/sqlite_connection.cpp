@@ -139,7 +139,9 @@ SqliteConnection::SqliteConnection(const std::string& path, std::shared_ptr<std:
   try {
     auto mode = queryString("PRAGMA journal_mode=WAL");
     if (!mode || *mode != "wal") throw SqlError("SQLite database '" + path + "' cannot use WAL journal mode");
-    execScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+    // A larger auto-checkpoint interval lets hot B-tree pages (index tails, counters) be written back
+    // once per checkpoint instead of once per 1,000 WAL pages; 64 MiB page cache per connection.
+    execScript("PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-65536;");
   } catch (...) {
     finalizeAll();  // the destructor does not run for a half-built object
     throw;
