@@ -39,7 +39,7 @@ ClickHouseStore::~ClickHouseStore() = default;
 Result<std::unique_ptr<ClickHouseStore>> ClickHouseStore::open(ClickHouseOptions options) {
   if (!validIdentifier(options.database))
     return Error::validation("database", "INVALID", "database name must match [A-Za-z_][A-Za-z0-9_]*");
-  if (options.maxRowsPerInsert == 0 || options.maxRangesPerLookup == 0)
+  if (options.maxRowsPerInsert == 0 || options.maxKeysPerLookup == 0)
     return Error::validation("batch", "INVALID", "batch sizes must be positive");
   std::unique_ptr<ClickHouseStore> s(new ClickHouseStore(std::move(options)));
   if (auto st = s->createSchema(); !st) return st.error();
@@ -363,45 +363,94 @@ Result<WriteResult> ClickHouseStore::insertRows(const Rows& in) {
   return r;
 }
 
+// Which candidates (sorted by series, ts) are stored already. Two query shapes, because the
+// cost on ClickHouse differs by an order of magnitude (docs/decisions.md §ClickHouse adapter):
+//  - a dense window (a replayed batch: many candidates, few seconds apart) is fetched whole,
+//    `series_id IN (…) AND ts BETWEEN lo AND hi`, and matched here;
+//  - sparse candidates (late points) are matched by ClickHouse with an exact tuple set,
+//    `(series_id, ts) IN ((…), …)`, in chunks of maxKeysPerLookup.
 Result<std::vector<bool>> ClickHouseStore::lookupExisting(const Rows& in, const std::vector<uint32_t>& cand) const {
-  // Candidates (sorted by series, ts) become ranges: a new range starts at another series or
-  // after a gap of kGapMs, so a dense replay costs one range per series and a sparse late
-  // point fetches at most the stored points within kGapMs of it.
-  constexpr int64_t kGapMs = 300'000;
-  struct Range {
-    SeriesId id;
-    int64_t lo, hi;
-  };
-  std::vector<Range> ranges;
-  for (uint32_t i : cand) {
-    if (!ranges.empty() && ranges.back().id == in.ids[i] && in.ts[i] - ranges.back().hi <= kGapMs)
-      ranges.back().hi = in.ts[i];
-    else
-      ranges.push_back(Range{in.ids[i], in.ts[i], in.ts[i]});
-  }
-  std::vector<bool> found(cand.size(), false);
-  size_t k = 0;  // walks cand in step with the (ordered) results
-  for (size_t from = 0; from < ranges.size(); from += opt_.maxRangesPerLookup) {
-    const size_t to = std::min(ranges.size(), from + opt_.maxRangesPerLookup);
-    std::string where;
-    for (size_t r = from; r < to; ++r) {
-      if (r > from) where += " OR ";
-      where += "(series_id = " + std::to_string(ranges[r].id) + " AND ts >= " + std::to_string(ranges[r].lo) +
-               " AND ts <= " + std::to_string(ranges[r].hi) + ")";
-    }
-    auto body = http_.query("SELECT series_id, ts FROM " + table("raw") + " WHERE " + where +
-                            " ORDER BY series_id, ts FORMAT RowBinary");
+  constexpr int64_t kGapMs = 60'000, kMaxSpanMs = 900'000;
+  constexpr size_t kMinDense = 64;
+  std::vector<std::pair<SeriesId, int64_t>> stored;
+  auto fetch = [&](const std::string& where) -> Status {
+    auto body = http_.query("SELECT series_id, ts FROM " + table("raw") + " WHERE " + where + " FORMAT RowBinary");
     if (!body) return body.error();
     RowBinaryReader rd(body.value());
     while (!rd.done()) {
       SeriesId id;
       int64_t ts;
-      if (!rd.fixed(id) || !rd.fixed(ts)) return malformed("a dedup lookup");
-      const auto stored = std::pair(id, ts);
-      while (k < cand.size() && std::pair(in.ids[cand[k]], in.ts[cand[k]]) < stored) ++k;
-      if (k < cand.size() && std::pair(in.ids[cand[k]], in.ts[cand[k]]) == stored) found[k] = true;
+      if (!rd.fixed(id) || !rd.fixed(ts)) return Error::internal("clickhouse: malformed dedup lookup result");
+      stored.emplace_back(id, ts);
     }
+    return Ok{};
+  };
+  auto idList = [&](std::vector<SeriesId> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::string s;
+    for (SeriesId id : ids) {
+      if (!s.empty()) s += ',';
+      s += std::to_string(id);
+    }
+    return s;
+  };
+
+  // Windows over the candidates in time order.
+  std::vector<uint32_t> byTime(cand.size());
+  for (uint32_t k = 0; k < cand.size(); ++k) byTime[k] = k;
+  std::stable_sort(byTime.begin(), byTime.end(), [&](uint32_t a, uint32_t b) { return in.ts[cand[a]] < in.ts[cand[b]]; });
+  std::vector<uint32_t> sparse;  // positions in cand
+  for (size_t w = 0; w < byTime.size();) {
+    const int64_t lo = in.ts[cand[byTime[w]]];
+    size_t e = w + 1;
+    while (e < byTime.size() && in.ts[cand[byTime[e]]] - in.ts[cand[byTime[e - 1]]] <= kGapMs &&
+           in.ts[cand[byTime[e]]] - lo <= kMaxSpanMs)
+      ++e;
+    const int64_t hi = in.ts[cand[byTime[e - 1]]];
+    std::vector<SeriesId> ids;
+    for (size_t k = w; k < e; ++k) ids.push_back(in.ids[cand[byTime[k]]]);
+    const std::string list = idList(ids);
+    const size_t nSeries = static_cast<size_t>(std::count(list.begin(), list.end(), ',')) + 1;
+    // Rows fetched if every series had 1 Hz data: dense when not much more than the candidates.
+    const auto budget = static_cast<double>(nSeries) * static_cast<double>((hi - lo) / 1000 + 1);
+    if (e - w >= kMinDense && budget <= 16.0 * static_cast<double>(e - w)) {
+      if (auto st = fetch("series_id IN (" + list + ") AND ts >= " + std::to_string(lo) + " AND ts <= " +
+                          std::to_string(hi));
+          !st)
+        return st.error();
+    } else {
+      sparse.insert(sparse.end(), byTime.begin() + static_cast<long>(w), byTime.begin() + static_cast<long>(e));
+    }
+    w = e;
   }
+  std::sort(sparse.begin(), sparse.end());  // back to (series, ts) order: chunks cover few series
+  for (size_t from = 0; from < sparse.size(); from += opt_.maxKeysPerLookup) {
+    const size_t to = std::min(sparse.size(), from + opt_.maxKeysPerLookup);
+    std::vector<SeriesId> ids;
+    std::string pairs;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t k = from; k < to; ++k) {
+      const uint32_t i = cand[sparse[k]];
+      ids.push_back(in.ids[i]);
+      if (k > from) pairs += ',';
+      pairs += '(';
+      pairs += std::to_string(in.ids[i]);
+      pairs += ',';
+      pairs += std::to_string(in.ts[i]);
+      pairs += ')';
+      lo = std::min(lo, in.ts[i]);
+      hi = std::max(hi, in.ts[i]);
+    }
+    if (auto st = fetch("series_id IN (" + idList(std::move(ids)) + ") AND ts >= " + std::to_string(lo) +
+                        " AND ts <= " + std::to_string(hi) + " AND (series_id, ts) IN (" + pairs + ")");
+        !st)
+      return st.error();
+  }
+  std::sort(stored.begin(), stored.end());
+  std::vector<bool> found(cand.size());
+  for (size_t k = 0; k < cand.size(); ++k)
+    found[k] = std::binary_search(stored.begin(), stored.end(), std::pair(in.ids[cand[k]], in.ts[cand[k]]));
   return found;
 }
 

@@ -30,7 +30,7 @@ struct ClickHouseOptions {
   std::string user;                          // empty = server default user
   std::string password;
   size_t maxRowsPerInsert = 1'000'000;  // larger writes are split into several POSTs
-  size_t maxRangesPerLookup = 1'000;    // (series, time range) conditions per dedup lookup query
+  size_t maxKeysPerLookup = 4'000;      // (series, ts) pairs per exact dedup lookup query
   long requestTimeoutMs = 60'000;
   RetentionPolicy retention;
 };

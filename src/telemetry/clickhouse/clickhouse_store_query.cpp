@@ -14,7 +14,12 @@ namespace {
 Error malformed(std::string what) { return Error::internal("clickhouse: malformed RowBinary result of " + what); }
 int64_t clampTs(int64_t ts) { return std::clamp(ts, -kMaxTimestamp, kMaxTimestamp); }
 std::string quoted(std::string_view s) {  // for identifiers already checked by validIdentifier
-  return "'" + std::string(s) + "'";
+  std::string q;
+  q.reserve(s.size() + 2);
+  q += '\'';
+  q += s;
+  q += '\'';
+  return q;
 }
 
 }  // namespace

@@ -141,7 +141,7 @@ std::unique_ptr<TelemetryStore> StoreBackend::open(const RetentionPolicy& retent
   o.url = server().url();
   o.database = database_;
   o.retention = retention;
-  o.maxKeysPerLookup = 50;  // exercise chunked dedup lookups
+  o.maxKeysPerLookup = 16;  // exercise chunked dedup lookups
   auto s = clickhouse::ClickHouseStore::open(std::move(o));
   if (!s) throw std::runtime_error(s.error().message);
   return std::move(s.value());

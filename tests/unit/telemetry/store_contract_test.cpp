@@ -243,16 +243,29 @@ TEST_P(StoreContract, DuplicatesFirstWriteWinsAcrossBatchesAndRestarts) {
   EXPECT_EQ(m[0].sum, 10);
 }
 
-TEST_P(StoreContract, ReplayOfAWholeBatchStoresNothingNew) {
+TEST_P(StoreContract, ReplayedBatchStoresOnlyNewPoints) {
   std::vector<Point> batch;
   for (int s = 0; s < 20; ++s)
     for (int i = 0; i < 30; ++i) batch.push_back(pt(key("T" + std::to_string(s)), kT0 + i * 1000, s * 100 + i));
   EXPECT_EQ(write(batch).accepted, 600u);
   std::shuffle(batch.begin(), batch.end(), std::mt19937(7));
-  const auto w = write(batch);
+  auto w = write(batch);
   EXPECT_EQ(w.accepted, 0u);
   EXPECT_EQ(w.duplicates, 600u);
-  EXPECT_EQ(store_->stats().points, 600u);
+  // A replay mixed with new late points, inside the replayed range and far from it.
+  batch.push_back(pt(key("T3"), kT0 + 10'500, -1));
+  batch.push_back(pt(key("T19"), kT0 + 29'001, -2));
+  batch.push_back(pt(key("T5"), kT0 - kDay, -3));
+  batch.push_back(pt(key("T5"), kT0 - kDay, -4));
+  std::shuffle(batch.begin(), batch.end(), std::mt19937(8));
+  w = write(batch);
+  EXPECT_EQ(w.accepted, 3u);
+  EXPECT_EQ(w.duplicates, 601u);
+  EXPECT_EQ(store_->stats().points, 603u);
+  const auto t3 = raw(id(key("T3")));
+  ASSERT_EQ(t3.size(), 31u);
+  EXPECT_EQ(t3[11].value, -1);
+  EXPECT_EQ(raw(id(key("T5")))[0].timestampMs, kT0 - kDay);
 }
 
 TEST_P(StoreContract, OutOfOrderPointsAreStoredInTimeOrder) {
@@ -370,6 +383,22 @@ TEST_P(StoreContract, BucketsAreCalendarAlignedUtc) {
   EXPECT_EQ(some[0].bucketStartMs, kT0 + 15 * kMin);
   EXPECT_EQ(some[1].bucketStartMs, kT0 + 45 * kMin);
   expectRollupsMatchRaw(id(k), "alignment");
+}
+
+TEST_P(StoreContract, PreEpochPointsUseFloorBuckets) {
+  const auto k = key("T1");
+  write({pt(k, -90'000, 1), pt(k, -1, 2), pt(k, 0, 3)});  // 1969-12-31T23:58:30Z, 23:59:59.999Z, epoch
+  const auto m = rollup(id(k), Resolution::m1);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[0].bucketStartMs, -120'000);
+  EXPECT_EQ(m[1].bucketStartMs, -60'000);
+  EXPECT_EQ(m[2].bucketStartMs, 0);
+  const auto h = rollup(id(k), Resolution::h1);
+  ASSERT_EQ(h.size(), 2u);
+  EXPECT_EQ(h[0].bucketStartMs, -kHour);
+  EXPECT_EQ(h[0].count, 2u);
+  EXPECT_EQ(raw(id(k), RawQuery{-100'000, 0, 10, std::nullopt}).size(), 2u);
+  expectRollupsMatchRaw(id(k), "pre-epoch");
 }
 
 TEST_P(StoreContract, LatePointCorrectsItsBucket) {
