@@ -20,7 +20,10 @@ freeport() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127
 
 "$BIN" demo --data-dir "$WORK/data" > /dev/null
 MQTT_PORT=$(freeport)
-mosquitto -p "$MQTT_PORT" > "$WORK/mosquitto.log" 2>&1 & PIDS+=($!)
+# The broker must queue for a subscriber that is momentarily slower than the publishers
+# (mosquitto's default drops QoS 1 messages beyond 1,000 queued per client).
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 1000\n' "$MQTT_PORT" > "$WORK/mosquitto.conf"
+mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 & PIDS+=($!)
 DCMMS_RATE_LIMITS=off "$BIN" serve --data-dir "$WORK/data" --listen 127.0.0.1:0 --port-file "$WORK/port" \
   --mqtt 127.0.0.1 --mqtt-port "$MQTT_PORT" 2>"$WORK/server.log" & PIDS+=($!)
 for _ in $(seq 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done

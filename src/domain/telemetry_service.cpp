@@ -214,18 +214,19 @@ IngestOutcome TelemetryService::ingestSensorReadings(const RequestContext& ctx, 
   return ingest(&ctx, ctx.tenantId(), std::move(batch), IngestSource::sensorReadings, "", "");
 }
 
+std::string TelemetryService::tenantOfTopic(const std::string& topic) {
+  auto t = parseMqttTopic(topic);
+  if (!t) return "default";
+  std::lock_guard lock(assetMu_);
+  if (auto it = siteTenant_.find(t->siteId); it != siteTenant_.end()) return it->second;
+  auto found = db_.connection().queryString("SELECT tenant_id FROM sites WHERE id = ? AND deleted_at IS NULL LIMIT 1", {t->siteId});
+  if (!found) return "default";
+  siteTenant_[t->siteId] = *found;
+  return *found;
+}
+
 IngestOutcome TelemetryService::ingestMqtt(const std::string& topic, std::string_view payload) {
-  std::string tenant = "default";
-  if (auto t = parseMqttTopic(topic)) {
-    std::lock_guard lock(assetMu_);
-    auto it = siteTenant_.find(t->siteId);
-    if (it != siteTenant_.end()) tenant = it->second;
-    else if (auto found = db_.connection().queryString("SELECT tenant_id FROM sites WHERE id = ? AND deleted_at IS NULL LIMIT 1",
-                                                         {t->siteId})) {
-      siteTenant_[t->siteId] = *found;
-      tenant = *found;
-    }
-  }
+  const std::string tenant = tenantOfTopic(topic);
   JsonIngestParser parser;
   ParsedBatch batch = parser.mqttMessage(topic, payload, ingestContext(tenant, false));
   return ingest(nullptr, tenant, std::move(batch), IngestSource::mqtt, topic, "", payload);
@@ -234,8 +235,14 @@ IngestOutcome TelemetryService::ingestMqtt(const std::string& topic, std::string
 IngestOutcome TelemetryService::ingest(const RequestContext* ctx, const std::string& tenantId, ParsedBatch batch,
                                        IngestSource source, const std::string& topic, const std::string& precision,
                                        std::string_view payload) {
-  IngestOutcome out;
-  out.batchId = "BATCH-" + newUuid();
+  PendingWrite pending;
+  prepare(ctx, tenantId, std::move(batch), source, topic, precision, payload, pending);
+  return commit(tenantId, source, pending, /*recordBatch=*/true);
+}
+
+void TelemetryService::prepare(const RequestContext* ctx, const std::string& tenantId, ParsedBatch batch,
+                               IngestSource source, const std::string& topic, const std::string& precision,
+                               std::string_view payload, PendingWrite& out) {
   const int64_t now = clock_.nowMs();
   // Scope: every series must name a known asset of the tenant at the stated site, within the
   // caller's sites. Rows of other series are rejected (and dead-lettered), never stored.
@@ -268,57 +275,35 @@ IngestOutcome TelemetryService::ingest(const RequestContext* ctx, const std::str
   }
   batch.retainRows([&](const telemetry::Row& r) { return verdict[r.series] == 0; });
 
-  if (!batch.rows().empty()) {
-    std::vector<SeriesId> ids(series.size(), 0);
-    std::vector<char> resolved(series.size(), 0);
-    const auto& rows = batch.rows();
-    std::vector<SeriesId> sid(rows.size());
-    std::vector<int64_t> ts(rows.size());
-    std::vector<double> vals(rows.size());
-    std::vector<Quality> q(rows.size());
-    std::vector<uint8_t> flags(rows.size());
-    std::vector<std::pair<uint32_t, std::string>> meta;
-    for (size_t i = 0; i < rows.size(); ++i) {
-      const auto& r = rows[i];
-      if (!resolved[r.series]) {
-        SeriesKey key = series[r.series].key;
-        key.tenantId = tenantId;
-        auto id = tsdb_.resolveSeries(key, series[r.series].unit);
-        if (!id.ok()) fail(Error{503, "SERVICE_UNAVAILABLE", "Telemetry store unavailable: " + id.error().message, {}});
-        ids[r.series] = *id;
-        resolved[r.series] = 1;
-      }
-      sid[i] = ids[r.series];
-      ts[i] = r.timestampMs;
-      vals[i] = r.value;
-      q[i] = r.quality;
-      flags[i] = r.flags;
-      if (r.meta) meta.emplace_back(static_cast<uint32_t>(i), batch.metadata()[r.meta]);
+  const auto& rows = batch.rows();
+  std::vector<SeriesId> ids(series.size(), 0);
+  std::vector<char> resolved(series.size(), 0);
+  const size_t base = out.sid.size();
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const auto& r = rows[i];
+    if (!resolved[r.series]) {
+      SeriesKey key = series[r.series].key;
+      key.tenantId = tenantId;
+      auto id = tsdb_.resolveSeries(key, series[r.series].unit);
+      if (!id.ok()) fail(Error{503, "SERVICE_UNAVAILABLE", "Telemetry store unavailable: " + id.error().message, {}});
+      ids[r.series] = *id;
+      resolved[r.series] = 1;
     }
-    ColumnBatch cb{sid, ts, vals, q, flags, meta};
-    auto wr = tsdb_.writeColumns(cb);
-    if (!wr.ok()) {
-      log::error("telemetry write failed", {{"error", wr.error().message}});
-      fail(Error{503, "SERVICE_UNAVAILABLE", "Telemetry store unavailable; retry", {}});
+    out.sid.push_back(ids[r.series]);
+    out.ts.push_back(r.timestampMs);
+    out.vals.push_back(r.value);
+    out.quality.push_back(r.quality);
+    out.flags.push_back(r.flags);
+    if (r.meta) out.meta.emplace_back(static_cast<uint32_t>(base + i), batch.metadata()[r.meta]);
+    // Live values: the newest point of each series.
+    auto [it, fresh] = out.live.try_emplace(ids[r.series]);
+    if (fresh || r.timestampMs >= it->second.ts) {
+      it->second.ts = r.timestampMs;
+      it->second.value = r.value;
+      it->second.quality = r.quality;
+      it->second.key = series[r.series].key;
+      it->second.unit = series[r.series].unit;
     }
-    out.accepted = wr->accepted;
-    out.duplicates = wr->duplicates;
-    // Live values: the newest point of each series in this batch.
-    json::array live;
-    std::vector<int64_t> newest(series.size(), INT64_MIN);
-    std::vector<size_t> at(series.size(), 0);
-    for (size_t i = 0; i < rows.size(); ++i)
-      if (rows[i].timestampMs > newest[rows[i].series]) newest[rows[i].series] = rows[i].timestampMs, at[rows[i].series] = i;
-    for (size_t s = 0; s < series.size() && live.size() < 1000; ++s) {
-      if (newest[s] == INT64_MIN) continue;
-      json::object p = json::object{{"siteId", series[s].key.siteId}, {"assetId", series[s].key.assetId},
-                                    {"sensorId", series[s].key.sensorId}, {"metric", series[s].key.metric},
-                                    {"unit", series[s].unit}, {"timestamp", formatIso8601(newest[s])},
-                                    {"value", rows[at[s]].value}, {"quality", qualityName(rows[at[s]].quality)}};
-      live.push_back(std::move(p));
-    }
-    if (!live.empty())
-      bus_.publish(DomainEvent{newUuid(), "TelemetryBatch", tenantId, "", now, std::move(live)});
   }
   // Dead letters for every rejected element, with all its reasons.
   auto letters = makeDeadLetters(batch, DeadLetterOrigin{source, tenantId, now, topic, precision});
@@ -329,11 +314,43 @@ IngestOutcome TelemetryService::ingest(const RequestContext* ctx, const std::str
     l.raw = source == IngestSource::sensorReadings ? "[" + it->second + "]" : std::move(it->second);
     if (source == IngestSource::lineProtocol) l.precision = "ms";
   }
-  out.rejected = letters.size();
-  if (!letters.empty()) {
-    auto& c = db_.connection();
+  for (const auto& r : batch.rejections()) {
+    if (out.rejections.size() >= 100) break;
+    out.rejections.push_back(r);
+  }
+  out.malformedOnly = out.sid.empty() && batch.rejections().size() == 1 &&
+                      batch.rejections()[0].code == RejectCode::malformed && batch.rejections()[0].field.empty();
+  for (auto& l : letters) out.letters.push_back(std::move(l));
+}
+
+IngestOutcome TelemetryService::commit(const std::string& tenantId, IngestSource source, PendingWrite& p,
+                                       bool recordBatch) {
+  IngestOutcome out;
+  out.batchId = "BATCH-" + newUuid();
+  const int64_t now = clock_.nowMs();
+  if (!p.sid.empty()) {
+    ColumnBatch cb{p.sid, p.ts, p.vals, p.quality, p.flags, p.meta};
+    auto wr = tsdb_.writeColumns(cb);
+    if (!wr.ok()) {
+      log::error("telemetry write failed", {{"error", wr.error().message}});
+      fail(Error{503, "SERVICE_UNAVAILABLE", "Telemetry store unavailable; retry", {}});
+    }
+    out.accepted = wr->accepted;
+    out.duplicates = wr->duplicates;
+    json::array live;
+    for (const auto& [id, lv] : p.live) {
+      if (live.size() >= 1000) break;
+      live.push_back(json::object{{"siteId", lv.key.siteId}, {"assetId", lv.key.assetId}, {"sensorId", lv.key.sensorId},
+                                  {"metric", lv.key.metric}, {"unit", lv.unit}, {"timestamp", formatIso8601(lv.ts)},
+                                  {"value", lv.value}, {"quality", qualityName(lv.quality)}});
+    }
+    if (!live.empty()) bus_.publish(DomainEvent{newUuid(), "TelemetryBatch", tenantId, "", now, std::move(live)});
+  }
+  out.rejected = p.letters.size();
+  auto& c = db_.connection();
+  if (!p.letters.empty() || recordBatch) {
     store::Transaction tx(c);
-    for (const auto& l : letters) {
+    for (const auto& l : p.letters) {
       json::array reasons;
       for (const auto& r : l.reasons) reasons.push_back(json::object{{"field", r.field}, {"code", r.code}, {"message", r.message}});
       c.exec("INSERT INTO telemetry_dead_letters (id, tenant_id, received_at, source, idx, topic, lp_precision, raw, reasons) "
@@ -341,19 +358,34 @@ IngestOutcome TelemetryService::ingest(const RequestContext* ctx, const std::str
              {l.id, tenantId, l.receivedAtMs, std::string(ingestSourceName(l.source)), static_cast<int64_t>(l.index), l.topic,
               l.precision, l.raw, toJson(reasons)});
     }
+    if (recordBatch)
+      c.exec("INSERT INTO telemetry_batches (id, tenant_id, received_at, source, accepted, duplicates, rejected) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             {out.batchId, tenantId, now, std::string(ingestSourceName(source)), static_cast<int64_t>(out.accepted),
+              static_cast<int64_t>(out.duplicates), static_cast<int64_t>(out.rejected)});
     tx.commit();
   }
-  for (const auto& r : batch.rejections()) {
-    if (out.rejections.size() >= 100) break;
-    out.rejections.push_back(r);
-  }
-  out.wholeBodyMalformed = out.accepted == 0 && out.duplicates == 0 && batch.rejections().size() == 1 &&
-                           batch.rejections()[0].code == RejectCode::malformed && batch.rejections()[0].field.empty();
-  db_.connection().exec(
-      "INSERT INTO telemetry_batches (id, tenant_id, received_at, source, accepted, duplicates, rejected) VALUES (?, ?, ?, ?, ?, ?, ?)",
-      {out.batchId, tenantId, now, std::string(ingestSourceName(source)), static_cast<int64_t>(out.accepted),
-       static_cast<int64_t>(out.duplicates), static_cast<int64_t>(out.rejected)});
+  out.rejections = std::move(p.rejections);
+  out.wholeBodyMalformed = p.malformedOnly && out.accepted == 0 && out.duplicates == 0;
   return out;
+}
+
+IngestOutcome TelemetryService::ingestMqttBatch(const std::vector<std::pair<std::string, std::string>>& messages) {
+  // One store write (one fsync) for the whole batch of messages, per tenant.
+  std::map<std::string, PendingWrite> perTenant;
+  JsonIngestParser parser;
+  for (const auto& [topic, payload] : messages) {
+    const std::string tenant = tenantOfTopic(topic);
+    ParsedBatch batch = parser.mqttMessage(topic, payload, ingestContext(tenant, false));
+    prepare(nullptr, tenant, std::move(batch), IngestSource::mqtt, topic, "", payload, perTenant[tenant]);
+  }
+  IngestOutcome total;
+  for (auto& [tenant, pending] : perTenant) {
+    IngestOutcome o = commit(tenant, IngestSource::mqtt, pending, /*recordBatch=*/false);
+    total.accepted += o.accepted;
+    total.duplicates += o.duplicates;
+    total.rejected += o.rejected;
+  }
+  return total;
 }
 
 std::vector<SeriesInfo> TelemetryService::seriesFor(const RequestContext& ctx, const TelemetryQuery& q) {

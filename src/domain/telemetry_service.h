@@ -56,6 +56,8 @@ class TelemetryService {
   IngestOutcome ingestSensorReadings(const RequestContext& ctx, std::string_view body, bool backfill);
   // MQTT: the tenant is the one owning the topic's site (devices authenticate at the broker).
   IngestOutcome ingestMqtt(const std::string& topic, std::string_view payload);
+  // Many MQTT messages in one store write (the subscriber batches them).
+  IngestOutcome ingestMqttBatch(const std::vector<std::pair<std::string, std::string>>& messages);
 
   // {data, meta{tableUsed, queryDurationMs, hasMore?, aggregation}, nextCursor}
   json::object query(const RequestContext& ctx, const TelemetryQuery& q);
@@ -72,6 +74,31 @@ class TelemetryService {
   void invalidateAssets();
 
  private:
+  // Rows accepted so far (columnar, series resolved), dead letters and live values, not yet written.
+  struct PendingWrite {
+    std::vector<telemetry::SeriesId> sid;
+    std::vector<int64_t> ts;
+    std::vector<double> vals;
+    std::vector<telemetry::Quality> quality;
+    std::vector<uint8_t> flags;
+    std::vector<std::pair<uint32_t, std::string>> meta;
+    std::vector<telemetry::DeadLetter> letters;
+    std::vector<telemetry::Rejection> rejections;
+    struct Live {
+      int64_t ts = 0;
+      double value = 0;
+      telemetry::Quality quality = telemetry::Quality::good;
+      telemetry::SeriesKey key;
+      std::string unit;
+    };
+    std::unordered_map<telemetry::SeriesId, Live> live;
+    bool malformedOnly = false;
+  };
+  void prepare(const RequestContext* ctx, const std::string& tenantId, telemetry::ParsedBatch batch,
+               telemetry::IngestSource source, const std::string& topic, const std::string& precision,
+               std::string_view payload, PendingWrite& out);
+  IngestOutcome commit(const std::string& tenantId, telemetry::IngestSource source, PendingWrite& pending, bool recordBatch);
+  std::string tenantOfTopic(const std::string& topic);
   IngestOutcome ingest(const RequestContext* ctx, const std::string& tenantId, telemetry::ParsedBatch batch,
                        telemetry::IngestSource source, const std::string& topic, const std::string& precision,
                        std::string_view payload = {});
