@@ -1,6 +1,7 @@
 #include "api/app.h"
 
 #include "core/log.h"
+#include "telemetry/clickhouse/clickhouse_store.h"
 
 namespace dcmms::api {
 
@@ -38,6 +39,11 @@ App::~App() {
 }
 
 std::unique_ptr<telemetry::TelemetryStore> openTelemetryStore(const AppConfig& cfg) {
+  if (!cfg.telemetryStore.empty()) {
+    auto ch = telemetry::clickhouse::openClickHouseStore(cfg.telemetryStore);
+    if (!ch.ok()) throw std::runtime_error("cannot open the telemetry store: " + ch.error().message);
+    return std::move(ch.value());
+  }
   telemetry::tsdb::TsdbOptions o;
   o.dir = cfg.dataDir + "/tsdb";
   o.fastMode = cfg.tsdbFastMode;

@@ -33,6 +33,7 @@ struct AppConfig {
   bool rateLimitsEnabled = true; // DCMMS_RATE_LIMITS=off disables
   RateLimitConfig limits;
   bool tsdbFastMode = false;         // acknowledge telemetry before fsync (documented trade-off)
+  std::string telemetryStore;        // "" = embedded engine; "clickhouse://host:port/db" = ClickHouse
   telemetry::IngestPolicy ingest;    // telemetry.maxAge / telemetry.maxFuture
   std::string mqttHost;              // empty: no MQTT subscriber
   int mqttPort = 1883;
@@ -40,7 +41,8 @@ struct AppConfig {
   std::string mqttUsername, mqttPassword;
 };
 
-// Opens the embedded time-series engine under <dataDir>/tsdb (throws on failure).
+// Opens the embedded time-series engine under <dataDir>/tsdb, or ClickHouse when
+// telemetryStore names it (throws on failure).
 std::unique_ptr<telemetry::TelemetryStore> openTelemetryStore(const AppConfig& cfg);
 
 class App {

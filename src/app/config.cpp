@@ -27,6 +27,7 @@ void applyConfigFile(Config& c, const std::string& path) {
     else if (k == "rateLimits") c.rateLimits = val.as_bool();
     else if (k == "logLevel") c.logLevel = val.as_string().c_str();
     else if (k == "tsdbFastMode") c.tsdbFastMode = val.as_bool();
+    else if (k == "telemetryStore") c.telemetryStore = val.as_string().c_str();
     else if (k == "mqttHost") c.mqttHost = val.as_string().c_str();
     else if (k == "mqttPort") c.mqttPort = static_cast<int>(val.to_number<int64_t>());
     else if (k == "mqttSharedGroup") c.mqttSharedGroup = val.as_string().c_str();
@@ -44,6 +45,7 @@ void applyEnvironment(Config& c) {
   if (const char* v = std::getenv("DCMMS_RATE_LIMITS")) c.rateLimits = std::string(v) != "off";
   if (const char* v = std::getenv("DCMMS_LOG_LEVEL")) c.logLevel = v;
   if (const char* v = std::getenv("DCMMS_MQTT_HOST")) c.mqttHost = v;
+  if (const char* v = std::getenv("DCMMS_TELEMETRY_STORE")) c.telemetryStore = v;
   if (const char* v = std::getenv("DCMMS_MQTT_PORT")) c.mqttPort = std::atoi(v);
 }
 

@@ -16,6 +16,7 @@ struct Config {
   std::string portFile;
   std::string logLevel = "info";
   bool tsdbFastMode = false;
+  std::string telemetryStore;  // "" embedded; clickhouse://host:port/db
   std::string mqttHost;
   int mqttPort = 1883;
   std::string mqttSharedGroup;

@@ -46,6 +46,7 @@ int serve(app::Config cfg) {
   appCfg.testClock = cfg.testClock;
   appCfg.rateLimitsEnabled = cfg.rateLimits;
   appCfg.tsdbFastMode = cfg.tsdbFastMode;
+  appCfg.telemetryStore = cfg.telemetryStore;
   appCfg.mqttHost = cfg.mqttHost;
   appCfg.mqttPort = cfg.mqttPort;
   appCfg.mqttSharedGroup = cfg.mqttSharedGroup;
@@ -114,6 +115,7 @@ int main(int argc, char** argv) {
   serveCmd->add_option("--mqtt", cfg.mqttHost, "MQTT broker host to subscribe to telemetry/+/+/+ (empty: no MQTT)");
   serveCmd->add_option("--mqtt-port", cfg.mqttPort, "MQTT broker port");
   serveCmd->add_option("--mqtt-shared-group", cfg.mqttSharedGroup, "MQTT 5 shared subscription group (several nodes)");
+  serveCmd->add_option("--telemetry-store", cfg.telemetryStore, "clickhouse://HOST:PORT/DB for ClickHouse (default: embedded engine)");
   serveCmd->add_flag("--tsdb-fast", cfg.tsdbFastMode, "acknowledge telemetry before fsync (survives a process crash, not power loss)");
   serveCmd->add_option("--telemetry-max-age-hours", cfg.maxAgeHours, "reject points older than this (default 168)");
   serveCmd->add_option("--telemetry-max-future-minutes", cfg.maxFutureMinutes, "reject points further ahead than this (default 60)");
