@@ -15,7 +15,8 @@ std::optional<int64_t> parseIso8601(std::string_view text);
 std::optional<int64_t> parseTimestamp(std::string_view text);
 // "YYYYMMDD" of the UTC day containing epochMs.
 std::string utcDayStamp(int64_t epochMs);
-// Days since 1970-01-01 for a civil date (proleptic Gregorian).
+// Days since 1970-01-01 for a civil date (proleptic Gregorian), and back.
 int64_t daysFromCivil(int64_t y, unsigned m, unsigned d);
+void civilFromDays(int64_t days, int64_t& y, unsigned& m, unsigned& d);
 
 }  // namespace dcmms
