@@ -10,6 +10,7 @@ App::App(AppConfig cfg, store::Database& database, const Clock& clk, ManualClock
       db(database),
       clock(clk),
       manualClock(manual),
+      writeCommitter(database),
       scheduler(clk),
       keys(auth::KeyPair::loadOrCreate(config.dataDir)),
       sites(db, audit, bus),
@@ -23,6 +24,7 @@ App::App(AppConfig cfg, store::Database& database, const Clock& clk, ManualClock
       tsdb(openTelemetryStore(config)),
       telemetry(db, audit, bus, *tsdb, clock, config.ingest),
       rateLimiter(config.rateLimitsEnabled) {
+  workOrders.setGroupCommitter(&writeCommitter);
   // Asset changes invalidate the telemetry scope cache (a moved or deleted asset).
   bus.subscribe("AssetDeleted", [this](const DomainEvent&) { telemetry.invalidateAssets(); });
   bus.subscribe("AssetUpdated", [this](const DomainEvent&) { telemetry.invalidateAssets(); });

@@ -22,6 +22,7 @@
 #include "domain/work_order_service.h"
 #include "telemetry/mqtt/subscriber.h"
 #include "telemetry/tsdb/engine.h"
+#include "store/group_commit.h"
 #include "store/sql.h"
 
 namespace dcmms::api {
@@ -54,6 +55,7 @@ class App {
   store::Database& db;
   const Clock& clock;
   ManualClock* manualClock;  // non-null with --test-clock
+  store::GroupCommitter writeCommitter;  // work-order creates share transactions
   EventBus bus;
   Scheduler scheduler;
   domain::AuditLog audit;

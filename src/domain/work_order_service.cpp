@@ -313,37 +313,47 @@ json::object WorkOrderService::create(const RequestContext& ctx, const json::obj
     for (const auto& task : t->get_array()) tasks.push_back(validateTask(task, i++));
     doc["tasks"] = std::move(tasks);
   }
-  auto& c = db_.connection();
-  store::Transaction tx(c);
-  if (!c.queryInt("SELECT 1 FROM sites WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL", {ctx.tenantId(), siteId}))
-    fail(Error::business("RELATED_RESOURCE_NOT_FOUND", "Site '" + siteId + "' does not exist",
-                         {{"siteId", "unknown site", "RELATED_RESOURCE_NOT_FOUND"}}));
-  if (const std::string assetId = str(body, "assetId"); !assetId.empty()) {
-    auto asset = assets_.find(c, ctx.tenantId(), assetId);
-    if (!asset || str(asset->doc, "siteId") != siteId)
-      fail(Error::business("RELATED_RESOURCE_NOT_FOUND", "Asset '" + assetId + "' does not exist at site '" + siteId + "'",
-                           {{"assetId", "unknown asset for this site", "RELATED_RESOURCE_NOT_FOUND"}}));
-    const std::string status = str(asset->doc, "status");
-    const std::string type = str(body, "type");
-    const bool gone = status == "decommissioned" || status == "retired" || status == "decommissioning";
-    const bool failedNeedsCorrective = status == "failed" && type != "corrective" && type != "emergency" &&
-                                       type != "inspection" && type != "decommission";
-    if ((gone && type != "decommission") || failedNeedsCorrective)
-      fail(Error::business("ASSET_NOT_OPERATIONAL", "Asset '" + assetId + "' is " + status,
-                           {{"assetId", "asset is " + status, "ASSET_NOT_OPERATIONAL"}}));
-  }
-  if (const std::string assignee = str(body, "assignedTo"); !assignee.empty()) loadAssignee(c, ctx, assignee, doc);
-  const std::string id = nextId(c, ctx);
-  doc["status"] = "draft";
-  computeSla(doc, ctx.now);
-  json::object& am = obj(doc, "automationMetadata");
-  if (!am.contains("origin")) am["origin"] = "manual";
-  for (const char* k : {"laborRecords", "partsUsed", "measurements", "permits", "costRecords", "skills", "tags"})
-    if (!doc.contains(k)) doc[k] = json::array();
-  if (!doc.contains("tasks")) doc["tasks"] = json::array();
-  doc["syncState"] = json::object{{"synced", true}, {"version", 1}, {"conflictDetected", false}};
-  json::object saved = wos_.insert(c, ctx, id, std::move(doc));
-  tx.commit();
+  json::object saved;
+  auto write = [&](store::SqlConnection& c) {
+    store::Transaction tx(c);
+    if (!c.queryInt("SELECT 1 FROM sites WHERE tenant_id = ? AND id = ? AND deleted_at IS NULL",
+                    {ctx.tenantId(), siteId}))
+      fail(Error::business("RELATED_RESOURCE_NOT_FOUND", "Site '" + siteId + "' does not exist",
+                           {{"siteId", "unknown site", "RELATED_RESOURCE_NOT_FOUND"}}));
+    if (const std::string assetId = str(body, "assetId"); !assetId.empty()) {
+      auto asset = assets_.find(c, ctx.tenantId(), assetId);
+      if (!asset || str(asset->doc, "siteId") != siteId)
+        fail(Error::business("RELATED_RESOURCE_NOT_FOUND",
+                             "Asset '" + assetId + "' does not exist at site '" + siteId + "'",
+                             {{"assetId", "unknown asset for this site", "RELATED_RESOURCE_NOT_FOUND"}}));
+      const std::string status = str(asset->doc, "status");
+      const std::string type = str(body, "type");
+      const bool gone = status == "decommissioned" || status == "retired" || status == "decommissioning";
+      const bool failedNeedsCorrective = status == "failed" && type != "corrective" && type != "emergency" &&
+                                         type != "inspection" && type != "decommission";
+      if ((gone && type != "decommission") || failedNeedsCorrective)
+        fail(Error::business("ASSET_NOT_OPERATIONAL", "Asset '" + assetId + "' is " + status,
+                             {{"assetId", "asset is " + status, "ASSET_NOT_OPERATIONAL"}}));
+    }
+    if (const std::string assignee = str(body, "assignedTo"); !assignee.empty()) loadAssignee(c, ctx, assignee, doc);
+    const std::string id = nextId(c, ctx);
+    doc["status"] = "draft";
+    computeSla(doc, ctx.now);
+    json::object& am = obj(doc, "automationMetadata");
+    if (!am.contains("origin")) am["origin"] = "manual";
+    for (const char* k : {"laborRecords", "partsUsed", "measurements", "permits", "costRecords", "skills", "tags"})
+      if (!doc.contains(k)) doc[k] = json::array();
+    if (!doc.contains("tasks")) doc["tasks"] = json::array();
+    doc["syncState"] = json::object{{"synced", true}, {"version", 1}, {"conflictDetected", false}};
+    saved = wos_.insert(c, ctx, id, std::move(doc));
+    tx.commit();
+  };
+  // Group commit only for top-level calls: work inside the caller's transaction (demo seeding,
+  // imports) must see and join it.
+  if (committer_ && !db_.connection().inTransaction())
+    committer_->run(write);
+  else
+    write(db_.connection());
   bus_.publish(makeEvent(ctx, "WorkOrderUpdated", siteId, saved));
   return saved;
 }

@@ -11,6 +11,7 @@
 #include "domain/audit.h"
 #include "domain/context.h"
 #include "domain/entity_store.h"
+#include "store/group_commit.h"
 #include "store/sql.h"
 
 namespace dcmms::domain {
@@ -46,6 +47,8 @@ class WorkOrderService {
   int sweepSla(const RequestContext& system);
 
   const EntityStore& entities() const { return wos_; }
+  // Creates then share transactions through the committer (the server sets one; tools do not).
+  void setGroupCommitter(store::GroupCommitter* committer) { committer_ = committer; }
   // Read access check for an already loaded WO (used by attachments).
   void checkRead(const RequestContext& ctx, const json::object& wo) const;
   void checkRead(const RequestContext& ctx, const std::string& siteId, const std::string& assignedTo,
@@ -70,6 +73,7 @@ class WorkOrderService {
   const EntityStore& assets_;
   const EntityStore& users_;
   EntityStore wos_;
+  store::GroupCommitter* committer_ = nullptr;
 };
 
 }  // namespace dcmms::domain

@@ -247,14 +247,19 @@ int64_t DocTable::count(store::SqlConnection& c, const std::string& whereSql, co
   {
     std::lock_guard lock(countMu_);
     auto it = countCache_.find(key);
-    if (it != countCache_.end() && it->second.generation == gen && now - it->second.at < std::chrono::seconds(1))
-      return it->second.count;
+    if (it != countCache_.end() && it->second.generation == gen) {
+      if (now - it->second.at < std::chrono::seconds(1)) return it->second.count;
+      // Aged but not invalidated here: one caller refreshes, the others keep the last value
+      // meanwhile (no stampede of full counts when an entry ages out under load).
+      if (it->second.refreshing) return it->second.count;
+      it->second.refreshing = true;
+    }
   }
   int64_t n = 0;
   c.query("SELECT COUNT(*) FROM " + std::string(d_.table) + whereSql, params, [&](const store::Row& r) { n = r.getInt(0); });
   std::lock_guard lock(countMu_);
   if (countCache_.size() > 10000) countCache_.clear();
-  countCache_[key] = {gen, n, now};
+  countCache_[key] = {gen, n, now, false};
   return n;
 }
 

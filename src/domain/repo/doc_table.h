@@ -64,6 +64,7 @@ class DocTable {
     uint64_t generation;
     int64_t count;
     std::chrono::steady_clock::time_point at;
+    bool refreshing = false;
   };
   const EntityDescriptor& d_;
   mutable std::atomic<uint64_t> generation_{0};
