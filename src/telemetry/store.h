@@ -75,6 +75,12 @@ struct SeriesFilter {
   std::optional<std::string> assetId;
   std::optional<std::string> sensorId;
   std::optional<std::string> metric;
+
+  // True when the series belongs to tenantId and meets every set constraint.
+  bool matches(const std::string& tenantId, const SeriesKey& k) const {
+    return k.tenantId == tenantId && (!siteId || k.siteId == *siteId) && (!assetId || k.assetId == *assetId) &&
+           (!sensorId || k.sensorId == *sensorId) && (!metric || k.metric == *metric);
+  }
 };
 
 struct RawQuery {

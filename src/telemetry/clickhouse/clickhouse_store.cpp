@@ -192,11 +192,7 @@ std::vector<SeriesInfo> ClickHouseStore::listSeries(const std::string& tenantId,
   std::vector<SeriesInfo> out;
   std::shared_lock l(catMu_);
   for (const auto& s : series_) {
-    const SeriesKey& k = s.info.key;
-    if (k.tenantId != tenantId || (f.siteId && k.siteId != *f.siteId) || (f.assetId && k.assetId != *f.assetId) ||
-        (f.sensorId && k.sensorId != *f.sensorId) || (f.metric && k.metric != *f.metric))
-      continue;
-    out.push_back(s.info);
+    if (f.matches(tenantId, s.info.key)) out.push_back(s.info);
   }
   return out;
 }

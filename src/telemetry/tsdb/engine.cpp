@@ -226,11 +226,7 @@ std::vector<SeriesInfo> TsdbStore::listSeries(const std::string& tenantId, const
   std::vector<SeriesInfo> out;
   std::shared_lock l(catMu_);
   for (const auto& s : series_) {
-    const SeriesKey& k = s.info.key;
-    if (k.tenantId != tenantId || (f.siteId && k.siteId != *f.siteId) || (f.assetId && k.assetId != *f.assetId) ||
-        (f.sensorId && k.sensorId != *f.sensorId) || (f.metric && k.metric != *f.metric))
-      continue;
-    out.push_back(s.info);
+    if (f.matches(tenantId, s.info.key)) out.push_back(s.info);
   }
   return out;
 }
