@@ -2,26 +2,33 @@
 # Telemetry engine benchmark: builds Release, runs the reference workload through the engine
 # (durable and fast mode) and through Debian's clickhouse-server (RowBinary over HTTP on
 # loopback), answers the same queries on both and prints our/ClickHouse ratios.
-# Usage: bench/tsdb/run.sh [--series N] [--points M] [--runs R]   (defaults 1000, 86400, 3)
+# Then the same series end to end through the real server (Release, SQLite + embedded engine,
+# durable): HTTP line protocol from 4 keep-alive connections (10,000 lines per request) against
+# ClickHouse's HTTP insert of the same rows as TabSeparated text, and MQTT (QoS 1, Debian's
+# mosquitto, 100 points per message).
+# Usage: bench/tsdb/run.sh [--series N] [--points M] [--runs R] [--e2e-points E]
+#        (defaults 1000, 86400, 3, 14400: the end-to-end runs send E seconds of every series)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-SERIES=1000 POINTS=86400 RUNS=3
+SERIES=1000 POINTS=86400 RUNS=3 E2E_POINTS=14400
 while [ $# -gt 0 ]; do
   case "$1" in
     --series) SERIES=$2; shift 2 ;;
     --points) POINTS=$2; shift 2 ;;
     --runs) RUNS=$2; shift 2 ;;
+    --e2e-points) E2E_POINTS=$2; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
 BUILD="$ROOT/build/h-tsdb-rel"
 cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDCMMS_TESTS=OFF -DDCMMS_BENCH=ON >/dev/null
-cmake --build "$BUILD" --target tsdb_bench -j2 >/dev/null
+cmake --build "$BUILD" --target tsdb_bench dcmms -j2 >/dev/null
 BENCH="$BUILD/bench/tsdb/tsdb_bench"
+DCMMS="$BUILD/dcmms"
 WORK="$(mktemp -d /tmp/tsdb-bench-XXXXXX)"
-CH_PID=""
+CH_PID="" SERVER_PID="" MQTT_PID=""
 cleanup() {
-  if [ -n "$CH_PID" ]; then kill "$CH_PID" 2>/dev/null || true; wait "$CH_PID" 2>/dev/null || true; fi
+  for p in $CH_PID $SERVER_PID $MQTT_PID; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -87,13 +94,57 @@ for i in $(seq 1 "$RUNS"); do
 done
 rm -rf "$WORK/engine"
 
+# End to end: the server on the demo tenant, series s on the demo's asset s % 1000, sensor rw<s>.
+"$DCMMS" demo --data-dir "$WORK/srv" >/dev/null 2>&1
+MQTT_PORT=$(free_port)
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 1000\n' "$MQTT_PORT" > "$WORK/mosquitto.conf"
+mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
+MQTT_PID=$!
+DCMMS_RATE_LIMITS=off "$DCMMS" serve --data-dir "$WORK/srv" --listen 127.0.0.1:0 --port-file "$WORK/port" \
+  --mqtt 127.0.0.1 --mqtt-port "$MQTT_PORT" 2>"$WORK/server.log" &
+SERVER_PID=$!
+for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+PORT=$(cat "$WORK/port")
+KEY=$("$DCMMS" apikey create --data-dir "$WORK/srv" --email system-administrator@demo.dcmms.io \
+        --scopes write:telemetry,read:telemetry,read:assets | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
+for page in $(seq 1 10); do
+  curl -sf "http://127.0.0.1:$PORT/api/v1/assets?pageSize=100&page=$page" -H "X-API-Key: $KEY"; echo
+done | python3 -c '
+import sys, json
+for line in sys.stdin:
+    if line.strip():
+        for a in json.loads(line)["data"]: print(a["siteId"], a["assetId"])' > "$WORK/assets.txt"
+"$BENCH" tsv --series "$SERIES" --points "$E2E_POINTS" > "$WORK/rows.tsv"
+# Each run writes its own window of recent time (inside the default 7-day max age), so no
+# point is a duplicate of an earlier run.
+WINDOW_MS=$(( (E2E_POINTS + 3600) * 1000 ))
+BASE_MS=$(( ($(date +%s) - 6 * 86400) / 3600 * 3600 * 1000 ))
+: > "$WORK/lp.jsonl"; : > "$WORK/mqtt.jsonl"; : > "$WORK/ch_text.jsonl"
+for i in $(seq 1 "$RUNS"); do
+  echo "run $i/$RUNS: HTTP line protocol" >&2
+  "$BENCH" lp-load --port "$PORT" --api-key "$KEY" --assets "$WORK/assets.txt" --series "$SERIES" \
+    --points "$E2E_POINTS" --t0-ms $((BASE_MS + (2 * i - 2) * WINDOW_MS)) >> "$WORK/lp.jsonl"
+  echo "run $i/$RUNS: MQTT" >&2
+  "$BENCH" mqtt-load --mqtt-port "$MQTT_PORT" --port "$PORT" --api-key "$KEY" --assets "$WORK/assets.txt" \
+    --series "$SERIES" --points "$E2E_POINTS" --t0-ms $((BASE_MS + (2 * i - 1) * WINDOW_MS)) >> "$WORK/mqtt.jsonl"
+  echo "run $i/$RUNS: ClickHouse HTTP insert, TabSeparated" >&2
+  chq "DROP TABLE IF EXISTS points_text" >/dev/null
+  chq "CREATE TABLE points_text (series UInt32, ts UInt64, value Float64, quality UInt8, flags UInt8)
+       ENGINE = MergeTree() PARTITION BY toDate(toDateTime(intDiv(ts, 1000))) ORDER BY (series, ts)" >/dev/null
+  start=$(date +%s.%N)
+  curl -sS --fail-with-body -X POST -T "$WORK/rows.tsv" "${CH}?query=INSERT%20INTO%20points_text%20FORMAT%20TabSeparated" >/dev/null
+  end=$(date +%s.%N)
+  python3 -c "print('{\"points_per_s\":%d}' % round($SERIES * $E2E_POINTS / ($end - $start)))" >> "$WORK/ch_text.jsonl"
+done
+
 python3 - "$WORK" "$CH_VERSION" <<'PY'
 import json, statistics, sys
 work, chv = sys.argv[1], sys.argv[2]
 load = lambda n: [json.loads(l) for l in open(f"{work}/{n}.jsonl") if l.strip()]
 d, f, c = load("durable"), load("fast"), load("ch")
+lp, mq, ct = load("lp"), load("mqtt"), load("ch_text")
 med = lambda rows, k: statistics.median(r[k] for r in rows)
-print(json.dumps({"durable": d, "fast": f, "clickhouse": c}, indent=None))
+print(json.dumps({"durable": d, "fast": f, "clickhouse": c, "http_lp": lp, "mqtt": mq, "clickhouse_text": ct}, indent=None))
 print()
 print(f"median of {len(d)} runs; ClickHouse {chv}")
 print(f"| metric | engine durable | engine fast | ClickHouse | durable/CH | fast/CH |")
@@ -110,5 +161,10 @@ print(f"| data dir bytes/point (all tiers) | {med(d,'data_dir_bytes')/med(d,'poi
 print(f"| close (final checkpoint + compaction), s | {med(d,'close_s'):.2f} | {med(f,'close_s'):.2f} | - | | |")
 print(f"| 1-day raw query (86,400 rows), ms | {med(d,'raw_1d_ms'):.2f} | {med(f,'raw_1d_ms'):.2f} | - | | |")
 print(f"| peak RSS, MB (of which engine) | {med(d,'peak_rss_mb'):.0f} ({med(d,'engine_rss_mb'):.0f}) | {med(f,'peak_rss_mb'):.0f} ({med(f,'engine_rss_mb'):.0f}) | - | | |")
+print()
+print("| end to end (server, durable) | points/s | ClickHouse HTTP insert, TabSeparated | ratio |")
+print("|---|---|---|---|")
+print(f"| HTTP line protocol, {lp[0]['connections']} connections x {lp[0]['lines_per_request']:,} lines | {med(lp,'points_per_s'):,.0f} | {med(ct,'points_per_s'):,.0f} | {med(lp,'points_per_s')/med(ct,'points_per_s'):.2f}x |")
+print(f"| MQTT QoS 1, {mq[0]['points_per_message']} points per message (all stored: {all(r['stored'] >= r['points'] for r in mq)}) | {med(mq,'points_per_s'):,.0f} | - | |")
 print("ratios: >1 = engine better (throughput: ours/CH; sizes and latencies: CH/ours)")
 PY

@@ -8,6 +8,13 @@
 //   tsdb_bench rowbinary [--series ..] [--points ..]
 //       writes the same rows to stdout as ClickHouse RowBinary
 //       (series UInt32, ts UInt64, value Float64, quality UInt8, flags UInt8).
+//   tsdb_bench tsv [--series ..] [--points ..]
+//       the same rows as ClickHouse TabSeparated text.
+//   tsdb_bench lp-load --port P --api-key K --assets FILE --t0-ms T [--series ..] [--points ..]
+//       [--connections 4] [--lines-per-request 10000]
+//       posts the same rows to a running dcmms as line protocol (lp_load.h).
+//   tsdb_bench mqtt-load --mqtt-port Q --port P --api-key K --assets FILE --t0-ms T [--points-per-message 100]
+//       publishes the same rows to the broker the server subscribes to (lp_load.h).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -22,19 +29,23 @@
 #include <thread>
 #include <vector>
 
+#include "lp_load.h"
 #include "telemetry/tsdb/engine.h"
+#include "workload.h"
 
 using namespace dcmms::telemetry;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr int64_t kT0 = 1'704'067'200'000;  // 2024-01-01T00:00:00Z
+using dcmms::bench::kT0;
 
 struct Args {
   std::string cmd, dir;
   bool fast = false;
   int series = 1000, points = 86'400, threads = 2, batchSeconds = 60, queryRuns = 200;
+  dcmms::bench::LpLoadOptions lp;
+  int mqttPort = 0, pointsPerMessage = 100;
 };
 
 Args parse(int argc, char** argv) {
@@ -50,25 +61,20 @@ Args parse(int argc, char** argv) {
     else if (k == "--threads") a.threads = std::stoi(next());
     else if (k == "--batch-seconds") a.batchSeconds = std::stoi(next());
     else if (k == "--query-runs") a.queryRuns = std::stoi(next());
+    else if (k == "--port") a.lp.port = std::stoi(next());
+    else if (k == "--api-key") a.lp.apiKey = next();
+    else if (k == "--assets") a.lp.assetsFile = next();
+    else if (k == "--lines-per-request") a.lp.linesPerRequest = std::stoi(next());
+    else if (k == "--connections") a.lp.connections = std::stoi(next());
+    else if (k == "--t0-ms") a.lp.t0Ms = std::stoll(next());
+    else if (k == "--mqtt-port") a.mqttPort = std::stoi(next());
+    else if (k == "--points-per-message") a.pointsPerMessage = std::stoi(next());
   }
   return a;
 }
 
 // Values of series [s0, s1) in time-major order: v[t * (s1 - s0) + (s - s0)].
-std::vector<double> generate(int s0, int s1, int points) {
-  const int n = s1 - s0;
-  std::vector<double> v(static_cast<size_t>(n) * points);
-  for (int s = s0; s < s1; ++s) {
-    std::mt19937_64 rng(42 + s);
-    std::uniform_real_distribution<double> step(-0.5, 0.5);
-    double x = 100.0;
-    for (int t = 0; t < points; ++t) {
-      x = std::round((x + step(rng)) * 100) / 100;
-      v[static_cast<size_t>(t) * n + (s - s0)] = x;
-    }
-  }
-  return v;
-}
+std::vector<double> generate(int s0, int s1, int points) { return dcmms::bench::RandomWalks(s0, s1).next(points); }
 
 SeriesKey seriesKey(int s) { return SeriesKey{"bench", "site" + std::to_string(s / 100), "asset" + std::to_string(s / 10), "sensor" + std::to_string(s), "power"}; }
 
@@ -194,35 +200,25 @@ int runEngine(const Args& a) {
 }
 
 int runRowBinary(const Args& a) {
-  constexpr int kChunk = 3600;  // generate an hour at a time to bound memory
-  std::vector<std::mt19937_64> rngs;
-  std::vector<double> x(static_cast<size_t>(a.series), 100.0);
-  for (int s = 0; s < a.series; ++s) rngs.emplace_back(42 + s);
-  std::uniform_real_distribution<double> step(-0.5, 0.5);
+  constexpr int kChunk = 3600;  // an hour at a time to bound memory
+  dcmms::bench::RandomWalks walks(a.series);
   std::vector<char> buf;
   for (int p = 0; p < a.points; p += kChunk) {
-    const int p1 = std::min(a.points, p + kChunk);
-    // Same values as generate(): each series walks with its own generator, in time order.
-    std::vector<double> block(static_cast<size_t>(a.series) * (p1 - p));
-    for (int s = 0; s < a.series; ++s)
-      for (int t = p; t < p1; ++t) {
-        x[s] = std::round((x[s] + step(rngs[s])) * 100) / 100;
-        block[static_cast<size_t>(t - p) * a.series + s] = x[s];
-      }
+    const int n = std::min(kChunk, a.points - p);
+    const std::vector<double> block = walks.next(n);
     buf.clear();
-    for (int t = p; t < p1; ++t)
+    for (int t = 0; t < n; ++t)
       for (int s = 0; s < a.series; ++s) {
         const uint32_t sid = static_cast<uint32_t>(s);
-        const uint64_t ts = static_cast<uint64_t>(kT0 + int64_t{t} * 1000);
-        const double v = block[static_cast<size_t>(t - p) * a.series + s];
-        const char q = 0, f = 0;
+        const uint64_t ts = static_cast<uint64_t>(kT0 + int64_t{p + t} * 1000);
+        const double v = block[static_cast<size_t>(t) * a.series + s];
         const size_t at = buf.size();
         buf.resize(at + 22);
         std::memcpy(&buf[at], &sid, 4);
         std::memcpy(&buf[at + 4], &ts, 8);
         std::memcpy(&buf[at + 12], &v, 8);
-        buf[at + 20] = q;
-        buf[at + 21] = f;
+        buf[at + 20] = 0;  // quality
+        buf[at + 21] = 0;  // flags
       }
     if (std::fwrite(buf.data(), 1, buf.size(), stdout) != buf.size()) return 1;
   }
@@ -236,10 +232,32 @@ int main(int argc, char** argv) {
   try {
     if (a.cmd == "engine" && !a.dir.empty()) return runEngine(a);
     if (a.cmd == "rowbinary") return runRowBinary(a);
-  } catch (const dcmms::ApiException& e) {
+    if (a.cmd == "tsv") return dcmms::bench::writeTsv(a.series, a.points);
+    if (a.cmd == "lp-load" && a.lp.port > 0) {
+      auto o = a.lp;
+      o.series = a.series;
+      o.points = a.points;
+      return dcmms::bench::runLpLoad(o);
+    }
+    if (a.cmd == "mqtt-load" && a.mqttPort > 0 && a.lp.port > 0) {
+      dcmms::bench::MqttLoadOptions o;
+      o.mqttPort = a.mqttPort;
+      o.httpPort = a.lp.port;
+      o.apiKey = a.lp.apiKey;
+      o.assetsFile = a.lp.assetsFile;
+      o.series = a.series;
+      o.points = a.points;
+      o.pointsPerMessage = a.pointsPerMessage;
+      o.t0Ms = a.lp.t0Ms;
+      return dcmms::bench::runMqttLoad(o);
+    }
+  } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
   }
-  std::fprintf(stderr, "usage: tsdb_bench engine --dir D [--fast] [options] | tsdb_bench rowbinary [options]\n");
+  std::fprintf(stderr,
+               "usage: tsdb_bench engine --dir D [--fast] [options] | rowbinary [options] | tsv [options]\n"
+               "       tsdb_bench lp-load --port P --api-key K --assets FILE --t0-ms T [--points M] [--connections C]\n"
+               "       tsdb_bench mqtt-load --mqtt-port Q --port P --api-key K --assets FILE --t0-ms T [--points-per-message N]\n");
   return 2;
 }
