@@ -29,9 +29,24 @@ std::string envelope(std::string_view event, std::string_view channel, const jso
 
 WsHub::WsHub(App& app) : app_(app) {
   busSubscription_ = app_.bus.subscribe("*", [this](const DomainEvent& e) { onEvent(e); });
+  app_.telemetry.setLiveInterest(
+      [this](const std::string& tenant, const std::string& site) { return watchesTelemetry(tenant, site); });
 }
 
-WsHub::~WsHub() { app_.bus.unsubscribe(busSubscription_); }
+WsHub::~WsHub() {
+  app_.telemetry.setLiveInterest(nullptr);
+  app_.bus.unsubscribe(busSubscription_);
+}
+
+bool WsHub::watchesTelemetry(const std::string& tenantId, const std::string& siteId) const {
+  std::lock_guard lock(mu_);
+  for (const auto& [id, s] : sessions_) {
+    if (s.ctx.tenantId() != tenantId || !domain::coversSite(s.ctx, siteId)) continue;
+    for (const auto& sub : s.subs)
+      if (sub.channel == "telemetry" && (sub.siteId.empty() || sub.siteId == siteId)) return true;
+  }
+  return false;
+}
 
 bool WsHub::onOpen(http::Request& req, std::shared_ptr<http::WsConnection> conn) {
   std::string token = req.queryParam("token").value_or("");

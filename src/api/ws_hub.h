@@ -30,6 +30,8 @@ class WsHub : public http::WsHandler {
   void publish(const std::string& tenantId, const std::string& siteId, const std::string& channel,
                const std::string& event, const boost::json::value& data, const std::string& status = {});
   size_t sessionCount() const;
+  // Whether a socket of the tenant subscribes to live telemetry of the site.
+  bool watchesTelemetry(const std::string& tenantId, const std::string& siteId) const;
 
  private:
   struct Subscription {

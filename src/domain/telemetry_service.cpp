@@ -164,6 +164,24 @@ void TelemetryService::invalidateAssets() {
   std::lock_guard lock(assetMu_);
   assetSite_.clear();
   siteTenant_.clear();
+  for (auto& [tenant, cache] : lineCaches_) cache->clear();  // their memos hold scope verdicts
+}
+
+LineSeriesCache& TelemetryService::lineCache(const std::string& tenantId) {
+  std::lock_guard lock(assetMu_);
+  auto& cache = lineCaches_[tenantId];
+  if (!cache) cache = std::make_unique<LineSeriesCache>();
+  return *cache;
+}
+
+void TelemetryService::setLiveInterest(LiveInterest interest) {
+  std::lock_guard lock(liveMu_);
+  liveInterest_ = interest ? std::make_shared<const LiveInterest>(std::move(interest)) : nullptr;
+}
+
+std::shared_ptr<const TelemetryService::LiveInterest> TelemetryService::liveInterest() const {
+  std::lock_guard lock(liveMu_);
+  return liveInterest_;
 }
 
 std::optional<std::string> TelemetryService::siteOfAsset(const std::string& tenant, const std::string& assetId) {
@@ -196,7 +214,7 @@ IngestOutcome TelemetryService::ingestLineProtocol(const RequestContext& ctx, st
   requirePermission(ctx, "write:telemetry");
   auto precision = parsePrecision(precisionText.empty() ? "ns" : precisionText);
   if (!precision) fail(Error::validation("precision", "INVALID_ENUM_VALUE", "must be one of: ns, us, ms, s"));
-  ParsedBatch batch = parseLineProtocol(body, *precision, ingestContext(ctx.tenantId(), backfill));
+  ParsedBatch batch = parseLineProtocol(body, *precision, ingestContext(ctx.tenantId(), backfill), &lineCache(ctx.tenantId()));
   return ingest(&ctx, ctx.tenantId(), std::move(batch), IngestSource::lineProtocol, "", std::string(precisionName(*precision)));
 }
 
@@ -248,12 +266,31 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
   // caller's sites. Rows of other series are rejected (and dead-lettered), never stored.
   const auto& series = batch.series();
   std::vector<int> verdict(series.size(), 0);  // 0 ok, 1 unknown asset, 2 site mismatch, 3 forbidden
+  std::vector<SeriesId> ids(series.size(), 0);
+  std::vector<char> resolved(series.size(), 0);
   for (size_t i = 0; i < series.size(); ++i) {
     const auto& key = series[i].key;
-    auto site = siteOfAsset(tenantId, key.assetId);
-    if (!site) verdict[i] = 1;
-    else if (*site != key.siteId) verdict[i] = 2;
-    else if (ctx && !coversSite(*ctx, key.siteId)) verdict[i] = 3;
+    if (const uint64_t memo = series[i].memo ? series[i].memo->resolved.load(std::memory_order_acquire) : 0) {
+      ids[i] = static_cast<SeriesId>(memo - 1);  // known asset at this site, resolved before
+      resolved[i] = 1;
+    } else {
+      auto site = siteOfAsset(tenantId, key.assetId);
+      if (!site) verdict[i] = 1;
+      else if (*site != key.siteId) verdict[i] = 2;
+    }
+    if (!verdict[i] && ctx && !coversSite(*ctx, key.siteId)) verdict[i] = 3;
+  }
+  // Live values only for watched sites (decided once per site of the batch).
+  const auto interest = liveInterest();
+  std::vector<char> live(series.size(), 0);
+  if (interest) {
+    std::unordered_map<std::string_view, bool> watched;
+    for (size_t i = 0; i < series.size(); ++i) {
+      const std::string& site = series[i].key.siteId;
+      auto [it, fresh] = watched.try_emplace(site, false);
+      if (fresh) it->second = (*interest)(tenantId, site);
+      live[i] = it->second;
+    }
   }
   // The parser kept no text for points it accepted, so a point rejected here is re-expressed
   // (an MQTT message is kept as its payload) to leave a dead letter that can be replayed.
@@ -276,8 +313,6 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
   batch.retainRows([&](const telemetry::Row& r) { return verdict[r.series] == 0; });
 
   const auto& rows = batch.rows();
-  std::vector<SeriesId> ids(series.size(), 0);
-  std::vector<char> resolved(series.size(), 0);
   const size_t base = out.sid.size();
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
@@ -288,6 +323,8 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
       if (!id.ok()) fail(Error{503, "SERVICE_UNAVAILABLE", "Telemetry store unavailable: " + id.error().message, {}});
       ids[r.series] = *id;
       resolved[r.series] = 1;
+      // Remembered for later batches: a known asset at this site (caller scope is checked each time).
+      if (series[r.series].memo) series[r.series].memo->resolved.store(uint64_t{*id} + 1, std::memory_order_release);
     }
     out.sid.push_back(ids[r.series]);
     out.ts.push_back(r.timestampMs);
@@ -295,7 +332,8 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
     out.quality.push_back(r.quality);
     out.flags.push_back(r.flags);
     if (r.meta) out.meta.emplace_back(static_cast<uint32_t>(base + i), batch.metadata()[r.meta]);
-    // Live values: the newest point of each series.
+    if (!live[r.series]) continue;
+    // Live values: the newest point of each watched series.
     auto [it, fresh] = out.live.try_emplace(ids[r.series]);
     if (fresh || r.timestampMs >= it->second.ts) {
       it->second.ts = r.timestampMs;
@@ -338,8 +376,8 @@ IngestOutcome TelemetryService::commit(const std::string& tenantId, IngestSource
     out.accepted = wr->accepted;
     out.duplicates = wr->duplicates;
     json::array live;
+    live.reserve(p.live.size());
     for (const auto& [id, lv] : p.live) {
-      if (live.size() >= 1000) break;
       live.push_back(json::object{{"siteId", lv.key.siteId}, {"assetId", lv.key.assetId}, {"sensorId", lv.key.sensorId},
                                   {"metric", lv.key.metric}, {"unit", lv.unit}, {"timestamp", formatIso8601(lv.ts)},
                                   {"value", lv.value}, {"quality", qualityName(lv.quality)}});

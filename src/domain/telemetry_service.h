@@ -4,6 +4,8 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -17,6 +19,7 @@
 #include "store/sql.h"
 #include "telemetry/ingest/batch.h"
 #include "telemetry/ingest/dead_letter.h"
+#include "telemetry/ingest/line_series_cache.h"
 #include "telemetry/ingest/validate.h"
 #include "telemetry/store.h"
 
@@ -68,6 +71,11 @@ class TelemetryService {
   json::object listDeadLetters(const RequestContext& ctx, int page, int pageSize);
   IngestOutcome replayDeadLetter(const RequestContext& ctx, const std::string& id);
 
+  // Live values are built only for series whose site someone watches (the WebSocket hub says
+  // which); without a watcher set nothing is built. May be called while requests run.
+  using LiveInterest = std::function<bool(const std::string& tenantId, const std::string& siteId)>;
+  void setLiveInterest(LiveInterest interest);
+
   int applyRetention(int64_t nowMs);
   telemetry::TelemetryStore& store() { return tsdb_; }
   // Called when assets change so the scope cache forgets them.
@@ -105,6 +113,8 @@ class TelemetryService {
   std::optional<std::string> siteOfAsset(const std::string& tenantId, const std::string& assetId);
   std::vector<telemetry::SeriesInfo> seriesFor(const RequestContext& ctx, const TelemetryQuery& q);
   telemetry::IngestContext ingestContext(const std::string& tenantId, bool backfill);
+  telemetry::LineSeriesCache& lineCache(const std::string& tenantId);
+  std::shared_ptr<const LiveInterest> liveInterest() const;
 
   store::Database& db_;
   const AuditLog& audit_;
@@ -115,6 +125,10 @@ class TelemetryService {
   std::mutex assetMu_;
   std::unordered_map<std::string, std::string> assetSite_;  // "tenant\x1f asset" → site
   std::unordered_map<std::string, std::string> siteTenant_; // site → tenant (MQTT topics)
+  // Per tenant; entries are never removed while the service lives, only cleared.
+  std::unordered_map<std::string, std::unique_ptr<telemetry::LineSeriesCache>> lineCaches_;
+  mutable std::mutex liveMu_;
+  std::shared_ptr<const LiveInterest> liveInterest_;
 };
 
 // Auto aggregation of 02 §8: < 1 h raw; ≤ 6 h 1min; ≤ 24 h 5min; ≤ 7 d 15min; beyond 1hour.

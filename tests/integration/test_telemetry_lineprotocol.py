@@ -112,3 +112,34 @@ def test_line_for_an_unknown_asset_is_dead_lettered_and_replayable(tworld: Telem
     rows = tworld.raw(asset)
     assert [(r["timestampMs"], r["value"], r["unit"], r["metadata"]) for r in rows] == \
         [(t + 1000, 21.5, "celsius", {"fw": "1.2"})], rows
+
+
+# ---- series texts remembered across requests ----------------------------------------------------
+# The server keeps what a line's "measurement,tags" text resolved to (per tenant) so collectors
+# that send the same series every interval skip the lookups; these check the memory never
+# outlives what it was derived from.
+def test_a_remembered_series_is_refused_once_its_asset_is_deleted(tworld: Telemetry):
+    asset = tworld.new_asset("S1")
+    t = tworld.now_ms - 10_000
+    line = lambda i: f"power,site=S1,asset={asset},sensor=P1 value={i} {t + i}"  # noqa: E731
+    for i in range(2):  # the second request is served from the remembered series
+        expect(tworld.write_lines([line(i)]), 204)
+    assert [r["value"] for r in tworld.raw(asset)] == [0.0, 1.0]
+    expect(tworld.admin.delete(f"/assets/{asset}"), 204)
+    r = tworld.write_lines([line(2)])
+    expect(r, 400, "VALIDATION_ERROR")
+    assert error_envelope(r)["details"][0]["field"] == "line 1 asset_id", describe(r)
+    letter = tworld.dead_letter_with(asset)
+    assert letter and letter["reasons"][0]["field"] == "asset_id", letter
+
+
+def test_a_series_remembered_for_one_tenant_is_refused_for_another(tworld: Telemetry):
+    sensor = "MEMO" + secrets.token_hex(3).upper()
+    t = tworld.now_ms - 10_000
+    line = lambda v, dt: f"power,site=S1,asset=INV-1,sensor={sensor} value={v} {t + dt}"  # noqa: E731
+    for i in range(2):
+        expect(tworld.write_lines([line(float(i), i)]), 204)
+    other = tworld.world.client("ADMIN2")
+    r = tworld.write_lines([line(99.0, 5)], headers={"Authorization": f"Bearer {other.token()}"})
+    expect(r, 400, "VALIDATION_ERROR")
+    assert [r["value"] for r in tworld.raw("INV-1", sensorId=sensor)] == [0.0, 1.0]

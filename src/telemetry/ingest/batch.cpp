@@ -23,22 +23,37 @@ std::string capRaw(std::string_view raw) {
   return std::string(raw.substr(0, std::min(raw.size(), kMaxRawBytes)));
 }
 
-uint32_t ParsedBatch::internSeries(const SeriesKey& key, std::string_view unit) {
-  // Length-prefixed parts so that no separator character can make two keys collide.
-  scratch_.clear();
+void appendSeriesKeyText(std::string& out, const SeriesKey& key, std::string_view unit) {
   for (std::string_view part : {std::string_view(key.tenantId), std::string_view(key.siteId),
                                 std::string_view(key.assetId), std::string_view(key.sensorId),
                                 std::string_view(key.metric), unit}) {
-    scratch_ += std::to_string(part.size());
-    scratch_ += ':';
-    scratch_ += part;
+    out += std::to_string(part.size());
+    out += ':';
+    out += part;
   }
+}
+
+std::string seriesKeyText(const SeriesKey& key, std::string_view unit) {
+  std::string out;
+  appendSeriesKeyText(out, key, unit);
+  return out;
+}
+
+uint32_t ParsedBatch::internSeries(const SeriesKey& key, std::string_view unit) {
+  scratch_.clear();
+  appendSeriesKeyText(scratch_, key, unit);
   if (auto it = seriesIndex_.find(std::string_view(scratch_)); it != seriesIndex_.end()) {
     return it->second;
   }
   const auto index = static_cast<uint32_t>(series_.size());
-  series_.push_back(BatchSeries{key, std::string(unit)});
+  series_.push_back(BatchSeries{key, std::string(unit), nullptr});
   seriesIndex_.emplace(scratch_, index);
+  return index;
+}
+
+uint32_t ParsedBatch::internMemo(const std::shared_ptr<SeriesMemo>& memo, const SeriesKey& key, std::string_view unit) {
+  auto [index, inserted] = memoIndex_.tryEmplace(memo.get(), static_cast<uint32_t>(series_.size()));
+  if (inserted) series_.push_back(BatchSeries{key, std::string(unit), memo});
   return index;
 }
 

@@ -4,13 +4,16 @@
 // are materialised only on slow paths.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "core/flat_index.h"
 #include "telemetry/point.h"
 
 namespace dcmms::telemetry {
@@ -41,9 +44,16 @@ struct Rejection {
   std::string raw;     // the rejected line or element, truncated to kMaxRawBytes
 };
 
+// A series remembered across requests (see LineSeriesCache): storage records here the id it
+// resolved the series to once the series passed the scope checks, so later batches skip both.
+struct SeriesMemo {
+  std::atomic<uint64_t> resolved{0};  // SeriesId + 1; 0 = not resolved yet
+};
+
 struct BatchSeries {
   SeriesKey key;
-  std::string unit;  // normalised unit of every row of this series
+  std::string unit;                  // normalised unit of every row of this series
+  std::shared_ptr<SeriesMemo> memo;  // null when the parser keeps no memo
 };
 
 struct Row {
@@ -68,6 +78,8 @@ class ParsedBatch {
 
   // Returns the index of the series (key, unit), adding it on first use.
   uint32_t internSeries(const SeriesKey& key, std::string_view unit);
+  // The same for a memoised series: one memo stands for one (key, unit), so the pointer is the key.
+  uint32_t internMemo(const std::shared_ptr<SeriesMemo>& memo, const SeriesKey& key, std::string_view unit);
   // Stores a metadata JSON object text; "" → 0.
   uint32_t addMetadata(std::string json);
   void addRow(const Row& row) { rows_.push_back(row); }
@@ -90,8 +102,13 @@ class ParsedBatch {
   std::vector<std::string> metadata_;
   std::vector<Rejection> rejections_;
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> seriesIndex_;
+  FlatIndex<const SeriesMemo*> memoIndex_;
   std::string scratch_;
 };
+
+// A text naming (key, unit) unambiguously: length-prefixed parts, so no separator can collide.
+std::string seriesKeyText(const SeriesKey& key, std::string_view unit);
+void appendSeriesKeyText(std::string& out, const SeriesKey& key, std::string_view unit);
 
 // Truncates raw text for a Rejection / dead letter to kMaxRawBytes.
 std::string capRaw(std::string_view raw);

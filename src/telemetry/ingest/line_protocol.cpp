@@ -3,9 +3,12 @@
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
+#include <mutex>
 #include <unordered_map>
 #include <vector>
 
+#include "core/flat_index.h"
 #include "telemetry/ingest/json_text.h"
 
 namespace dcmms::telemetry {
@@ -65,15 +68,7 @@ struct FieldSlot {
   double number = 0;
 };
 
-// One numeric field key seen under a tag set: its series and rule, resolved once.
-struct FieldEntry {
-  std::string_view rawKey;
-  std::string key;
-  uint32_t series = 0;
-  SeriesRule rule;
-};
-
-// One distinct "measurement,tags" text of the body.
+// One distinct "measurement,tags" text: what its tags say, independent of any request.
 struct TagSet {
   std::optional<RejectCode> error;
   std::string errorField;
@@ -83,9 +78,59 @@ struct TagSet {
   std::string unit;
   QualityValue quality;
   std::string metadata;  // JSON object text from the extra tags
-  uint32_t meta = 0;
-  std::vector<FieldEntry> fields;
 };
+
+// One numeric field key seen under a tag set: its series, rule and memo, derived once.
+struct CachedField {
+  std::string rawKey;  // as written, escapes included
+  std::string key;
+  SeriesKey seriesKey;
+  SeriesRule rule;
+  std::shared_ptr<SeriesMemo> memo;
+};
+
+}  // namespace
+
+struct LineSeriesCache::Entry {
+  TagSet tags;
+  std::mutex mu;  // guards fields
+  std::vector<std::shared_ptr<const CachedField>> fields;
+};
+
+std::shared_ptr<LineSeriesCache::Entry> LineSeriesCache::find(std::string_view seriesText) const {
+  std::shared_lock lock(mu_);
+  auto it = entries_.find(seriesText);
+  return it == entries_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<LineSeriesCache::Entry> LineSeriesCache::insert(std::string_view seriesText, std::shared_ptr<Entry> entry) {
+  std::unique_lock lock(mu_);
+  if (entries_.size() >= maxEntries_) {
+    entries_.clear();  // in-flight requests keep the entries they hold
+    memos_.clear();
+  }
+  return entries_.try_emplace(std::string(seriesText), std::move(entry)).first->second;
+}
+
+std::shared_ptr<SeriesMemo> LineSeriesCache::memoFor(const std::string& keyText) {
+  std::unique_lock lock(mu_);
+  auto& memo = memos_[keyText];
+  if (!memo) memo = std::make_shared<SeriesMemo>();
+  return memo;
+}
+
+void LineSeriesCache::clear() {
+  std::unique_lock lock(mu_);
+  entries_.clear();
+  memos_.clear();
+}
+
+size_t LineSeriesCache::size() const {
+  std::shared_lock lock(mu_);
+  return entries_.size();
+}
+
+namespace {
 
 // Parses "1.5", "-3i", "7u", "t", "false" into a double; false = syntax error.
 bool parseNumber(std::string_view v, double& out) {
@@ -147,8 +192,9 @@ bool toMillis(int64_t t, Precision p, int64_t& ms) {
 
 class LineParser {
  public:
-  LineParser(Precision precision, const IngestContext& ctx)
-      : precision_(precision), ctx_(ctx), validator_(ctx) {}
+  // A shared cache is used only when tag sets cannot depend on the request (no site lookup).
+  LineParser(Precision precision, const IngestContext& ctx, LineSeriesCache* shared)
+      : precision_(precision), ctx_(ctx), validator_(ctx), cache_(shared && !ctx.siteOfAsset ? shared : &own_) {}
 
   ParsedBatch run(std::string_view body) {
     batch_.reserveRows(body.size() / 48);  // typical lines are 60..120 bytes
@@ -178,7 +224,8 @@ class LineParser {
     if (seriesEnd == std::string_view::npos) {
       return reject(lineNo, line, RejectCode::malformed, "", "line has no field set");
     }
-    TagSet& tags = tagSetFor(line.substr(0, seriesEnd));
+    LocalTagSet& local = tagSetFor(line.substr(0, seriesEnd));
+    const TagSet& tags = local.entry->tags;
     if (tags.error) return reject(lineNo, line, *tags.error, tags.errorField, tags.errorMessage);
 
     // Field set: key=value pairs up to the next unescaped space outside a quoted string.
@@ -235,18 +282,18 @@ class LineParser {
     }
 
     QualityValue quality = tags.quality;
-    uint32_t meta = tags.meta;
+    uint32_t meta = local.meta;
     bool hasStrings = false;
     for (const FieldSlot& s : slots_) hasStrings |= s.kind == FieldKind::string;
     if (hasStrings && !applyStringFields(tags, quality, meta, line, lineNo)) return;
 
     for (const FieldSlot& s : slots_) {
       if (s.kind != FieldKind::number) continue;
-      const FieldEntry& f = fieldEntry(tags, s.rawKey);
+      const LocalField& f = fieldEntry(local, s.rawKey);
       double value = s.number;
       uint8_t flags = quality.flags;
-      if (auto code = validator_.check(f.rule, value, tsMs, flags)) {
-        reject(lineNo, line, *code, f.key, validator_.explain(*code, tsMs));
+      if (auto code = validator_.check(f.field->rule, value, tsMs, flags)) {
+        reject(lineNo, line, *code, f.field->key, validator_.explain(*code, tsMs));
         continue;
       }
       batch_.addRow(Row{f.series, meta, tsMs, value, quality.quality, flags, lineNo});
@@ -278,20 +325,43 @@ class LineParser {
     return true;
   }
 
-  const FieldEntry& fieldEntry(TagSet& tags, std::string_view rawKey) {
-    for (const FieldEntry& f : tags.fields) {
+  // Per request: a tag set's fields resolve to batch series once.
+  struct LocalField {
+    std::string_view rawKey;
+    const CachedField* field = nullptr;
+    uint32_t series = 0;
+  };
+  struct LocalTagSet {
+    std::shared_ptr<LineSeriesCache::Entry> entry;
+    uint32_t meta = 0;
+    LocalField first;  // most lines carry one field
+    std::vector<LocalField> more;
+  };
+
+  const LocalField& fieldEntry(LocalTagSet& local, std::string_view rawKey) {
+    if (local.first.field && local.first.rawKey == rawKey) return local.first;
+    for (const LocalField& f : local.more)
       if (f.rawKey == rawKey) return f;
-    }
-    FieldEntry f;
-    f.rawKey = rawKey;
-    f.key = unescape(rawKey, kKeyEscapes);
-    SeriesKey key = tags.base;
+    const CachedField& cf = cachedField(*local.entry, rawKey);
+    const LocalField f{rawKey, &cf, batch_.internMemo(cf.memo, cf.seriesKey, cf.rule.unit)};
+    if (!local.first.field) return local.first = f;
+    return local.more.emplace_back(f);
+  }
+
+  const CachedField& cachedField(LineSeriesCache::Entry& entry, std::string_view rawKey) {
+    std::lock_guard lock(entry.mu);
+    for (const auto& f : entry.fields)
+      if (f->rawKey == rawKey) return *f;
+    auto f = std::make_shared<CachedField>();
+    f->rawKey = std::string(rawKey);
+    f->key = unescape(rawKey, kKeyEscapes);
+    f->seriesKey = entry.tags.base;
     // The unit tag belongs to the "value" field; other fields name their unit by suffix.
-    const bool isValue = f.key == "value";
-    key.metric = isValue ? tags.metric : canonicalMetricName(f.key);
-    f.rule = ruleFor(key.metric, isValue ? std::string_view(tags.unit) : std::string_view());
-    f.series = batch_.internSeries(key, f.rule.unit);
-    return tags.fields.emplace_back(std::move(f));
+    const bool isValue = f->key == "value";
+    f->seriesKey.metric = isValue ? entry.tags.metric : canonicalMetricName(f->key);
+    f->rule = ruleFor(f->seriesKey.metric, isValue ? std::string_view(entry.tags.unit) : std::string_view());
+    f->memo = cache_->memoFor(seriesKeyText(f->seriesKey, f->rule.unit));
+    return *entry.fields.emplace_back(std::move(f));
   }
 
   const SeriesRule& ruleFor(const std::string& metric, std::string_view unit) {
@@ -303,12 +373,18 @@ class LineParser {
     return it->second;
   }
 
-  TagSet& tagSetFor(std::string_view text) {
-    auto [it, inserted] = cache_.try_emplace(text, static_cast<uint32_t>(tagSets_.size()));
-    if (!inserted) return tagSets_[it->second];
-    TagSet& tags = tagSets_.emplace_back();
-    buildTagSet(text, tags);
-    return tags;
+  LocalTagSet& tagSetFor(std::string_view text) {
+    auto [index, inserted] = local_.tryEmplace(text, static_cast<uint32_t>(locals_.size()));
+    if (!inserted) return locals_[index];
+    LocalTagSet& local = locals_.emplace_back();
+    local.entry = cache_->find(text);
+    if (!local.entry) {
+      auto entry = std::make_shared<LineSeriesCache::Entry>();
+      buildTagSet(text, entry->tags);
+      local.entry = cache_->insert(text, std::move(entry));
+    }
+    if (!local.entry->tags.error) local.meta = batch_.addMetadata(local.entry->tags.metadata);
+    return local;
   }
 
   static void fail(TagSet& t, RejectCode code, std::string field, std::string message) {
@@ -360,15 +436,16 @@ class LineParser {
     t.metric = canonicalMetricName(measurement);
     if (!hasSensor) t.base.sensorId = t.metric;
     t.metadata = metadata.take();
-    t.meta = batch_.addMetadata(t.metadata);
   }
 
   Precision precision_;
   const IngestContext& ctx_;
   Validator validator_;
+  LineSeriesCache own_{SIZE_MAX};  // used when no shared cache is given
+  LineSeriesCache* cache_;
   ParsedBatch batch_;
-  std::unordered_map<std::string_view, uint32_t> cache_;
-  std::vector<TagSet> tagSets_;
+  FlatIndex<std::string_view> local_;  // series text → locals_ index
+  std::deque<LocalTagSet> locals_;
   std::vector<FieldSlot> slots_;
   std::unordered_map<std::string, SeriesRule> rules_;  // by metric '\0' unit
   std::string ruleKey_;
@@ -394,8 +471,9 @@ std::string_view precisionName(Precision p) {
   return "ns";
 }
 
-ParsedBatch parseLineProtocol(std::string_view body, Precision precision, const IngestContext& ctx) {
-  return LineParser(precision, ctx).run(body);
+ParsedBatch parseLineProtocol(std::string_view body, Precision precision, const IngestContext& ctx,
+                              LineSeriesCache* cache) {
+  return LineParser(precision, ctx, cache).run(body);
 }
 
 }  // namespace dcmms::telemetry

@@ -19,8 +19,8 @@
 // lines starting with '#' are skipped; CRLF line ends are accepted. A newline inside a quoted
 // string field is not supported (lines are split on every '\n').
 //
-// Hot path: string_views into the body, one tag-set cache entry per distinct series text, no
-// heap allocation per point. A bad line becomes a Rejection (1-based line number, reason, the
+// Hot path: string_views into the body, one tag-set lookup per distinct series text (in the
+// tenant's LineSeriesCache across requests), no heap allocation per point. A bad line becomes a Rejection (1-based line number, reason, the
 // line's text) and never stops the lines after it.
 #pragma once
 
@@ -28,6 +28,7 @@
 #include <string_view>
 
 #include "telemetry/ingest/batch.h"
+#include "telemetry/ingest/line_series_cache.h"
 #include "telemetry/ingest/validate.h"
 
 namespace dcmms::telemetry {
@@ -38,6 +39,8 @@ enum class Precision : uint8_t { ns, us, ms, s };
 std::optional<Precision> parsePrecision(std::string_view text);
 std::string_view precisionName(Precision p);
 
-ParsedBatch parseLineProtocol(std::string_view body, Precision precision, const IngestContext& ctx);
+// cache: the tenant's LineSeriesCache (null: the parse keeps its own for this body).
+ParsedBatch parseLineProtocol(std::string_view body, Precision precision, const IngestContext& ctx,
+                              LineSeriesCache* cache = nullptr);
 
 }  // namespace dcmms::telemetry

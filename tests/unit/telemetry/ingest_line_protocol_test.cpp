@@ -235,5 +235,47 @@ TEST(LineProtocol, NeverCrashesOnTruncatedInput) {
   }
 }
 
+// ---- LineSeriesCache: what a series text gave, shared across requests ----
+
+TEST(LineSeriesCache, LaterBodiesReuseTheSeriesAndItsMemo) {
+  LineSeriesCache cache;
+  auto first = parseLineProtocol("power,site=S,asset=A,sensor=P value=1 1\npower,site=S,asset=B value=2 1", Precision::s,
+                                 context({.backfill = true}), &cache);
+  ASSERT_EQ(first.series().size(), 2u);
+  ASSERT_TRUE(first.series()[0].memo);
+  first.series()[0].memo->resolved.store(42);  // what storage would record
+  EXPECT_EQ(cache.size(), 2u);
+
+  // Same series in another tag order: a new text, the same series and memo.
+  auto second = parseLineProtocol("power,asset=A,sensor=P,site=S value=3 2\npower,site=S,asset=A,sensor=P value=4 3",
+                                  Precision::s, context({.backfill = true}), &cache);
+  ASSERT_EQ(codes(second), "");
+  ASSERT_EQ(second.series().size(), 1u);
+  EXPECT_EQ(second.series()[0].memo.get(), first.series()[0].memo.get());
+  EXPECT_EQ(second.series()[0].memo->resolved.load(), 42u);
+  EXPECT_EQ(second.point(0).key.assetId, "A");
+  EXPECT_EQ(cache.size(), 3u);
+
+  cache.clear();  // e.g. assets changed: nothing remembered survives
+  auto third = parseLineProtocol("power,site=S,asset=A,sensor=P value=5 4", Precision::s, context({.backfill = true}), &cache);
+  ASSERT_EQ(third.series().size(), 1u);
+  EXPECT_EQ(third.series()[0].memo->resolved.load(), 0u);
+}
+
+TEST(LineSeriesCache, RemembersBadTagSetsWithTheirReasonAndStartsOverWhenFull) {
+  LineSeriesCache cache(2);
+  for (int i = 0; i < 2; ++i) {
+    auto b = parseLineProtocol("power,site=S value=1 1", Precision::s, context({.backfill = true}), &cache);
+    EXPECT_EQ(codes(b), "1:MISSING_FIELD(asset)");
+  }
+  EXPECT_EQ(cache.size(), 1u);
+  (void)parseLineProtocol("power,site=S,asset=A value=1 1\npower,site=S,asset=B value=1 1", Precision::s,
+                          context({.backfill = true}), &cache);
+  EXPECT_LE(cache.size(), 2u);
+  auto b = parseLineProtocol("power,site=S,asset=C value=7 1", Precision::s, context({.backfill = true}), &cache);
+  ASSERT_EQ(b.accepted(), 1u);
+  EXPECT_DOUBLE_EQ(b.point(0).value, 7);
+}
+
 }  // namespace
 }  // namespace dcmms::telemetry
