@@ -301,7 +301,9 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
     const auto& key = series[row.series].key;
     static const char* const msgs[] = {"", "unknown asset '", "asset is not at site '", "no access to site '"};
     const std::string what = v == 2 || v == 3 ? key.siteId : key.assetId;
-    batch.reject(Rejection{row.source, v == 1 ? "asset_id" : "site_id", RejectCode::missingField,
+    static const RejectCode codes[] = {RejectCode::malformed, RejectCode::unknownAsset, RejectCode::siteMismatch,
+                                       RejectCode::siteForbidden};
+    batch.reject(Rejection{row.source, v == 1 ? "asset_id" : "site_id", codes[v],
                            std::string(msgs[v]) + what + "'", source == IngestSource::mqtt ? capRaw(payload) : ""});
     if (source == IngestSource::mqtt) continue;
     const bool lp = source == IngestSource::lineProtocol;

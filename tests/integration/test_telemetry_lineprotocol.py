@@ -128,7 +128,8 @@ def test_a_remembered_series_is_refused_once_its_asset_is_deleted(tworld: Teleme
     expect(tworld.admin.delete(f"/assets/{asset}"), 204)
     r = tworld.write_lines([line(2)])
     expect(r, 400, "VALIDATION_ERROR")
-    assert error_envelope(r)["details"][0]["field"] == "line 1 asset_id", describe(r)
+    detail = error_envelope(r)["details"][0]
+    assert (detail["field"], detail["code"]) == ("line 1 asset_id", "UNKNOWN_ASSET"), describe(r)
     letter = tworld.dead_letter_with(asset)
     assert letter and letter["reasons"][0]["field"] == "asset_id", letter
 

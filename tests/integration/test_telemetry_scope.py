@@ -80,7 +80,8 @@ def test_s1_read_key_cannot_write_or_read_s2(tworld: Telemetry):
 def test_site_must_match_the_asset(tworld: Telemetry):
     ts = tworld.now_ms - 1_000
     out = data_of(tworld.post_events([event("INV-1", 5.0, ts, site="S2", sensor_id="MISMATCH")]))
-    assert (out["accepted"], out["rejected"]) == (0, 1) and out["rejections"][0]["field"] == "site_id", out
+    assert (out["accepted"], out["rejected"]) == (0, 1), out
+    assert (out["rejections"][0]["field"], out["rejections"][0]["code"]) == ("site_id", "SITE_MISMATCH"), out
     assert tworld.raw("INV-1", sensorId="MISMATCH") == []
 
 

@@ -15,6 +15,9 @@ std::string_view rejectCodeName(RejectCode code) {
     case RejectCode::inFuture: return "TIMESTAMP_IN_FUTURE";
     case RejectCode::invalidQuality: return "INVALID_QUALITY";
     case RejectCode::invalidTopic: return "INVALID_TOPIC";
+    case RejectCode::unknownAsset: return "UNKNOWN_ASSET";
+    case RejectCode::siteMismatch: return "SITE_MISMATCH";
+    case RejectCode::siteForbidden: return "SITE_ACCESS_DENIED";
   }
   return "MALFORMED";
 }

@@ -28,10 +28,14 @@ enum class RejectCode : uint8_t {
   inFuture,          // newer than now + maxFuture
   invalidQuality,    // unknown quality spelling
   invalidTopic,      // MQTT topic not telemetry/{siteId}/{assetId}/{sensorType}
+  unknownAsset,      // no such asset in the tenant (checked by storage, not the parser)
+  siteMismatch,      // the asset is at another site than the point says
+  siteForbidden,     // the caller has no access to the point's site
 };
 
 // "MALFORMED", "MISSING_FIELD", "INVALID_TYPE", "NON_FINITE_VALUE", "INVALID_TIMESTAMP",
-// "TIMESTAMP_TOO_OLD", "TIMESTAMP_IN_FUTURE", "INVALID_QUALITY", "INVALID_TOPIC".
+// "TIMESTAMP_TOO_OLD", "TIMESTAMP_IN_FUTURE", "INVALID_QUALITY", "INVALID_TOPIC", "UNKNOWN_ASSET",
+// "SITE_MISMATCH", "SITE_ACCESS_DENIED".
 std::string_view rejectCodeName(RejectCode code);
 
 inline constexpr size_t kMaxRawBytes = 4096;  // raw text kept per rejected line or element
