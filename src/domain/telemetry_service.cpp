@@ -480,7 +480,9 @@ json::object TelemetryService::query(const RequestContext& ctx, const TelemetryQ
       RawQuery rq;
       rq.startMs = q.startMs;
       rq.endMs = q.endMs;
-      rq.limit = limit + 1;
+      // One more row than the page tells whether another page follows; after a cursor, the
+      // series' row at the cursor's own timestamp may come back too and be skipped below.
+      rq.limit = limit + 1 + (after ? 1 : 0);
       if (after) rq.afterTs = after->first - 1;
       auto rows = tsdb_.queryRaw(s.id, rq);
       if (!rows.ok()) fail(Error{503, "SERVICE_UNAVAILABLE", rows.error().message, {}});
@@ -611,11 +613,9 @@ json::object TelemetryService::stats(const RequestContext& ctx, const std::strin
 }
 
 std::string TelemetryService::exportCsv(const RequestContext& ctx, const TelemetryQuery& q) {
-  json::object res = query(ctx, q);
-  const auto& rows = res["data"].as_array();
-  const bool raw = res["meta"].as_object()["aggregation"].as_string() == "raw";
-  std::string out = raw ? "timestamp,siteId,assetId,sensorId,metric,unit,value,quality\n"
-                        : "timestamp,siteId,assetId,sensorId,metric,unit,avg,min,max,sum,count,stddev,goodCount,badCount,outOfRangeCount\n";
+  // Without a limit the export walks every page of the range (up to kMaxCsvRows rows); with one
+  // it is that many rows, like the JSON answer.
+  constexpr size_t kMaxCsvRows = 1'000'000;
   auto field = [&](const json::object& o, const char* k) {
     const json::value& v = o.at(k);
     if (v.is_string()) {
@@ -631,13 +631,29 @@ std::string TelemetryService::exportCsv(const RequestContext& ctx, const Telemet
     appendJson(n, v);
     return n;
   };
-  for (const auto& rv : rows) {
-    const auto& o = rv.as_object();
+  TelemetryQuery page = q;
+  std::string out;
+  size_t written = 0;
+  for (;;) {
+    json::object res = query(ctx, page);
+    const bool raw = res["meta"].as_object()["aggregation"].as_string() == "raw";
     std::vector<const char*> cols = {"timestamp", "siteId", "assetId", "sensorId", "metric", "unit"};
     if (raw) cols.insert(cols.end(), {"value", "quality"});
     else cols.insert(cols.end(), {"avg", "min", "max", "sum", "count", "stddev", "goodCount", "badCount", "outOfRangeCount"});
-    for (size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + field(o, cols[i]);
-    out += "\n";
+    if (out.empty()) {
+      for (size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + std::string(cols[i]);
+      out += "\n";
+    }
+    for (const auto& rv : res["data"].as_array()) {
+      const auto& o = rv.as_object();
+      for (size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + field(o, cols[i]);
+      out += "\n";
+      ++written;
+    }
+    const std::string next(res["nextCursor"].as_string());
+    if (q.limit || next.empty() || written >= kMaxCsvRows) break;
+    page.cursor = next;
+    page.aggregation = std::string(res["meta"].as_object()["aggregation"].as_string());  // auto stays as chosen
   }
   return out;
 }

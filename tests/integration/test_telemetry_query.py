@@ -254,3 +254,29 @@ def test_latest_stats_and_csv(tworld: Telemetry):
     assert lines[0].split(",")[:2] == ["timestamp", "siteId"] and len(lines) == 6, r.text
     last = lines[-1].split(",")
     assert float(last[-2]) == 44.0 and last[-1] == "GOOD" and last[2] == asset, r.text
+
+
+def test_raw_cursor_pages_and_csv_export_walk_every_row(tworld: Telemetry):
+    asset = tworld.new_asset("S1")
+    t = tworld.now_ms - 2_600_000
+    tworld.ingest([event(asset, float(i), t + i * 1_000) for i in range(2_500)])  # raw pages hold 1,000
+    params = {"assetId": asset, "aggregation": "raw", "start": t, "end": tworld.now_ms + 1}
+    pages, cursor = [], None
+    while True:
+        b = expect(tworld.admin.get("/telemetry", params={**params, **({"cursor": cursor} if cursor else {})}), 200)
+        pages.append([row["value"] for row in b["data"]])
+        cursor = b["meta"].get("nextCursor")
+        if not cursor:
+            break
+    assert [len(p) for p in pages] == [1000, 1000, 500] and sum(pages, []) == [float(i) for i in range(2_500)]
+
+    params["format"] = "csv"
+    r = tworld.admin.get("/telemetry", params=params)
+    assert r.status_code == 200, describe(r)
+    rows = r.text.strip().splitlines()[1:]
+    assert [float(line.split(",")[-2]) for line in rows] == [float(i) for i in range(2_500)], rows[-3:]
+    r = tworld.admin.get("/telemetry", params={**params, "limit": 10})
+    assert len(r.text.strip().splitlines()) == 11, r.text
+    r = tworld.admin.get("/telemetry", params={**params, "aggregation": "1min"})
+    agg = r.text.strip().splitlines()
+    assert agg[0].split(",")[6] == "avg" and sum(int(line.split(",")[10]) for line in agg[1:]) == 2_500, r.text
