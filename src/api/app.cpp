@@ -32,8 +32,7 @@ App::App(AppConfig cfg, store::Database& database, const Clock& clk, ManualClock
 
 App::~App() {
   scheduler.stop();
-  mqtt.reset();         // drains queued messages into the batcher...
-  mqttBatcher.reset();  // ...which writes what it holds before the store closes
+  mqtt.reset();  // delivers what is queued before the store closes
   if (tsdb) {
     auto st = tsdb->close();
     if (!st.ok()) log::error("telemetry store close failed", {{"error", st.error().message}});
@@ -62,9 +61,9 @@ void App::startMqtt() {
   o.username = config.mqttUsername;
   o.password = config.mqttPassword;
   o.sharedGroup = config.mqttSharedGroup;
-  mqttBatcher = std::make_unique<MqttBatcher>(telemetry);
+  // One store write (one fsync) per batch: whatever queued while the previous write ran.
   mqtt = std::make_unique<telemetry::MqttSubscriber>(
-      o, [this](std::string_view topic, std::string_view payload) { mqttBatcher->add(topic, payload); });
+      o, telemetry::MqttBatchHandler([this](std::span<const telemetry::MqttMessage> batch) { telemetry.ingestMqttBatch(batch); }));
   log::info("mqtt subscriber started", {{"broker", config.mqttHost + ":" + std::to_string(config.mqttPort)},
                                         {"subscription", mqtt->subscription()}});
 }
@@ -99,53 +98,6 @@ void App::registerJobs() {
     c.exec("DELETE FROM refresh_tokens WHERE expires_at < ?", {now - 86400'000});
     c.exec("DELETE FROM idempotency_keys WHERE created_at < ?", {now - 86400'000});
   });
-}
-
-}  // namespace dcmms::api
-
-namespace dcmms::api {
-
-App::MqttBatcher::MqttBatcher(domain::TelemetryService& telemetry) : telemetry_(telemetry) {
-  flusher_ = std::thread([this] {
-    std::unique_lock lock(mu_);
-    while (!stop_) {
-      cv_.wait(lock, [this] { return stop_ || !pending_.empty(); });
-      if (stop_) break;
-      // Give the batch up to 20 ms to fill, then write it.
-      cv_.wait_for(lock, std::chrono::milliseconds(20), [this] { return stop_ || pending_.size() >= 1000; });
-      flushLocked(lock);
-    }
-    flushLocked(lock);
-  });
-}
-
-App::MqttBatcher::~MqttBatcher() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (flusher_.joinable()) flusher_.join();
-}
-
-void App::MqttBatcher::add(std::string_view topic, std::string_view payload) {
-  std::unique_lock lock(mu_);
-  pending_.emplace_back(std::string(topic), std::string(payload));
-  if (pending_.size() >= 1000) flushLocked(lock);  // the subscriber waits: broker-side backpressure
-  else if (pending_.size() == 1) cv_.notify_all();
-}
-
-void App::MqttBatcher::flushLocked(std::unique_lock<std::mutex>& lock) {
-  if (pending_.empty()) return;
-  std::vector<std::pair<std::string, std::string>> batch;
-  batch.swap(pending_);
-  lock.unlock();
-  try {
-    telemetry_.ingestMqttBatch(batch);
-  } catch (const std::exception& e) {
-    log::warn("mqtt batch not stored", {{"messages", std::to_string(batch.size())}, {"error", e.what()}});
-  }
-  lock.lock();
 }
 
 }  // namespace dcmms::api

@@ -75,22 +75,6 @@ class App {
 
   // Gathers MQTT messages so many are stored with one write (and one fsync): flushed at 1,000
   // messages or 20 ms after the first one waiting, whichever comes first.
-  class MqttBatcher {
-   public:
-    explicit MqttBatcher(domain::TelemetryService& telemetry);
-    ~MqttBatcher();
-    void add(std::string_view topic, std::string_view payload);  // blocks while a full batch is written
-
-   private:
-    void flushLocked(std::unique_lock<std::mutex>& lock);
-    domain::TelemetryService& telemetry_;
-    std::mutex mu_;
-    std::condition_variable cv_;
-    std::vector<std::pair<std::string, std::string>> pending_;
-    bool stop_ = false;
-    std::thread flusher_;
-  };
-  std::unique_ptr<MqttBatcher> mqttBatcher;
 
   // Subscribes to the configured broker (no-op without mqttHost).
   void startMqtt();

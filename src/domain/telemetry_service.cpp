@@ -409,7 +409,7 @@ IngestOutcome TelemetryService::commit(const std::string& tenantId, IngestSource
   return out;
 }
 
-IngestOutcome TelemetryService::ingestMqttBatch(const std::vector<std::pair<std::string, std::string>>& messages) {
+IngestOutcome TelemetryService::ingestMqttBatch(std::span<const MqttMessage> messages) {
   // One store write (one fsync) for the whole batch of messages, per tenant.
   std::map<std::string, PendingWrite> perTenant;
   JsonIngestParser parser;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "telemetry/ingest/dead_letter.h"
 #include "telemetry/ingest/line_series_cache.h"
 #include "telemetry/ingest/validate.h"
+#include "telemetry/mqtt/message.h"
 #include "telemetry/store.h"
 
 namespace dcmms::domain {
@@ -60,7 +62,7 @@ class TelemetryService {
   // MQTT: the tenant is the one owning the topic's site (devices authenticate at the broker).
   IngestOutcome ingestMqtt(const std::string& topic, std::string_view payload);
   // Many MQTT messages in one store write (the subscriber batches them).
-  IngestOutcome ingestMqttBatch(const std::vector<std::pair<std::string, std::string>>& messages);
+  IngestOutcome ingestMqttBatch(std::span<const telemetry::MqttMessage> messages);
 
   // {data, meta{tableUsed, queryDurationMs, hasMore?, aggregation}, nextCursor}
   json::object query(const RequestContext& ctx, const TelemetryQuery& q);

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <condition_variable>
-#include <deque>
+#include <vector>
 #include <mutex>
 #include <thread>
 
@@ -14,17 +14,44 @@
 namespace dcmms::telemetry {
 
 namespace {
-struct Message {
-  std::string topic;
-  std::string payload;
-};
+// Delivers a batch; returns how many of its messages failed.
+using Deliver = std::function<uint64_t(std::span<const MqttMessage>)>;
+
+Deliver perMessage(MqttMessageHandler h) {
+  if (!h) return nullptr;
+  return [h = std::move(h)](std::span<const MqttMessage> batch) {
+    uint64_t errors = 0;
+    for (const MqttMessage& m : batch) {
+      try {
+        h(m.topic, m.payload);
+      } catch (const std::exception& e) {
+        ++errors;
+        log::error("mqtt message handler failed", {{"topic", m.topic}, {"error", e.what()}});
+      }
+    }
+    return errors;
+  };
+}
+
+Deliver wholeBatch(MqttBatchHandler h) {
+  if (!h) return nullptr;
+  return [h = std::move(h)](std::span<const MqttMessage> batch) -> uint64_t {
+    try {
+      h(batch);
+      return 0;
+    } catch (const std::exception& e) {
+      log::error("mqtt batch handler failed", {{"messages", std::to_string(batch.size())}, {"error", e.what()}});
+      return batch.size();
+    }
+  };
+}
 }  // namespace
 
 struct MqttSubscriber::Impl {
-  Impl(MqttSubscriberOptions o, MqttMessageHandler h) : opts(std::move(o)), handler(std::move(h)) {}
+  Impl(MqttSubscriberOptions o, Deliver d) : opts(std::move(o)), handler(std::move(d)) {}
 
   MqttSubscriberOptions opts;
-  MqttMessageHandler handler;
+  Deliver handler;
   std::string filter;
   mqtt::MosquittoLib lib;
   mqtt::MosquittoPtr mosq;
@@ -34,7 +61,7 @@ struct MqttSubscriber::Impl {
   std::condition_variable spaceCv;  // network thread waits for queue space
   std::condition_variable workCv;   // dispatcher waits for messages
   std::condition_variable stateCv;  // waitSubscribed
-  std::deque<Message> queue;
+  std::vector<MqttMessage> queue;
   bool networkStopping = false;     // unblocks a network thread waiting for space
   bool dispatcherStopping = false;
   bool isSubscribed = false;
@@ -83,14 +110,14 @@ struct MqttSubscriber::Impl {
     // Back-pressure: hold the network thread until the dispatcher makes room.
     s.spaceCv.wait(lock, [&] { return s.queue.size() < s.opts.maxQueued || s.networkStopping; });
     if (s.networkStopping && s.queue.size() >= s.opts.maxQueued) return;
-    s.queue.push_back(Message{msg->topic ? msg->topic : "",
-                              std::string(static_cast<const char*>(msg->payload), static_cast<size_t>(msg->payloadlen))});
+    s.queue.push_back(MqttMessage{msg->topic ? msg->topic : "",
+                                  std::string(static_cast<const char*>(msg->payload), static_cast<size_t>(msg->payloadlen))});
     ++s.counters.received;
-    s.workCv.notify_one();
+    if (s.queue.size() == 1) s.workCv.notify_one();  // a busy dispatcher takes the rest when done
   }
 
   void dispatch() {
-    std::deque<Message> batch;
+    std::vector<MqttMessage> batch;
     for (;;) {
       {
         std::unique_lock lock(mu);
@@ -99,15 +126,7 @@ struct MqttSubscriber::Impl {
         batch.swap(queue);
         spaceCv.notify_all();
       }
-      uint64_t errors = 0;
-      for (const Message& m : batch) {
-        try {
-          handler(m.topic, m.payload);
-        } catch (const std::exception& e) {
-          ++errors;
-          log::error("mqtt message handler failed", {{"topic", m.topic}, {"error", e.what()}});
-        }
-      }
+      const uint64_t errors = handler(batch);
       std::lock_guard lock(mu);
       counters.delivered += batch.size();
       counters.handlerErrors += errors;
@@ -117,7 +136,13 @@ struct MqttSubscriber::Impl {
 };
 
 MqttSubscriber::MqttSubscriber(MqttSubscriberOptions opts, MqttMessageHandler handler)
-    : impl_(std::make_unique<Impl>(std::move(opts), std::move(handler))) {
+    : MqttSubscriber(std::move(opts), perMessage(std::move(handler)), 0) {}
+
+MqttSubscriber::MqttSubscriber(MqttSubscriberOptions opts, MqttBatchHandler handler)
+    : MqttSubscriber(std::move(opts), wholeBatch(std::move(handler)), 0) {}
+
+MqttSubscriber::MqttSubscriber(MqttSubscriberOptions opts, std::function<uint64_t(std::span<const MqttMessage>)> deliver, int)
+    : impl_(std::make_unique<Impl>(std::move(opts), std::move(deliver))) {
   Impl& s = *impl_;
   if (!s.handler) fail(Error::validation("handler", "INVALID_VALUE", "a message handler is required"));
   if (s.opts.qos < 0 || s.opts.qos > 2) fail(Error::validation("qos", "INVALID_VALUE", "qos must be 0, 1 or 2"));

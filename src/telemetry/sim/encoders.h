@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "telemetry/mqtt/message.h"
 #include "telemetry/point.h"
 
 namespace dcmms::telemetry {
@@ -28,11 +29,6 @@ std::string encodeTelemetryEvents(std::span<const Point> points);
 // Deterministic UUID (version 8) from series key and timestamp: replaying a batch resends the
 // same event ids, so the server can deduplicate.
 std::string eventIdFor(const Point& p);
-
-struct MqttMessage {
-  std::string topic;
-  std::string payload;
-};
 
 std::string mqttTopic(std::string_view siteId, std::string_view assetId, std::string_view sensorType);
 

@@ -96,6 +96,44 @@ TEST_F(MqttTest, PublishedMessagesArriveWithQos1) {
   EXPECT_EQ(sub.stats().received, 201u);
 }
 
+// A batch handler gets what queued while it last ran: in order, nothing twice, and batches grow
+// while the handler is slow (how the server amortises one store write over many messages).
+TEST_F(MqttTest, BatchHandlerGetsEverythingThatQueuedWhileItRan) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<size_t> sizes;
+  std::vector<std::string> payloads;
+  bool failNext = false;
+  MqttSubscriber sub(options<MqttSubscriberOptions>(), MqttBatchHandler([&](std::span<const MqttMessage> batch) {
+                       std::this_thread::sleep_for(20ms);  // a store write
+                       std::lock_guard lock(mu);
+                       if (failNext) {
+                         failNext = false;
+                         throw std::runtime_error("store unavailable");
+                       }
+                       sizes.push_back(batch.size());
+                       for (const auto& m : batch) payloads.push_back(m.payload);
+                       cv.notify_all();
+                     }));
+  ASSERT_TRUE(sub.waitSubscribed(5s));
+  MqttPublisher pub(options<MqttPublisherOptions>());
+  ASSERT_TRUE(pub.waitConnected(5s));
+  constexpr int kCount = 500;
+  for (int i = 0; i < kCount; ++i) ASSERT_TRUE(pub.publish("telemetry/S1/INV-01/ac", std::to_string(i)).ok());
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return payloads.size() >= kCount; }));
+    for (int i = 0; i < kCount; ++i) ASSERT_EQ(payloads[i], std::to_string(i));
+    EXPECT_LT(sizes.size(), static_cast<size_t>(kCount));  // some batch held several messages
+    failNext = true;
+  }
+  ASSERT_TRUE(pub.publish("telemetry/S1/INV-01/ac", "lost").ok());
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (sub.stats().handlerErrors == 0 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(sub.stats().handlerErrors, 1u);
+  EXPECT_EQ(sub.stats().delivered, static_cast<uint64_t>(kCount) + 1);
+}
+
 TEST_F(MqttTest, SharedSubscriptionSplitsMessagesWithoutLossOrDuplicates) {
   Inbox a, b;
   auto o = options<MqttSubscriberOptions>();
