@@ -32,8 +32,10 @@ json::object outcomeJson(const domain::IngestOutcome& o) {
                                {"field", r.field},
                                {"code", std::string(telemetry::rejectCodeName(r.code))},
                                {"message", r.message}});
-  return json::object{{"batchId", o.batchId},       {"accepted", o.accepted}, {"duplicates", o.duplicates},
-                      {"rejected", o.rejected},     {"rejections", std::move(rej)}};
+  json::object out{{"batchId", o.batchId},   {"accepted", o.accepted},   {"duplicates", o.duplicates},
+                   {"rejected", o.rejected}, {"rejections", std::move(rej)}};
+  if (o.suppressed) out["suppressed"] = o.suppressed;  // only with a deadband configured
+  return out;
 }
 
 void requireSomeBody(std::string_view body) {

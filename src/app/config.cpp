@@ -33,6 +33,9 @@ void applyConfigFile(Config& c, const std::string& path) {
     else if (k == "mqttSharedGroup") c.mqttSharedGroup = val.as_string().c_str();
     else if (k == "telemetryMaxAgeHours") c.maxAgeHours = val.to_number<double>();
     else if (k == "telemetryMaxFutureMinutes") c.maxFutureMinutes = val.to_number<double>();
+    else if (k == "telemetryDeadbandPercent") c.deadbandPercent = val.to_number<double>();
+    else if (k == "telemetryDeadbandAbsolute") c.deadbandAbsolute = val.to_number<double>();
+    else if (k == "telemetryDeadbandWindowSeconds") c.deadbandWindowSeconds = val.to_number<double>();
     else throw std::invalid_argument("unknown config key '" + std::string(k) + "' in " + path);
   }
 }
@@ -47,6 +50,7 @@ void applyEnvironment(Config& c) {
   if (const char* v = std::getenv("DCMMS_MQTT_HOST")) c.mqttHost = v;
   if (const char* v = std::getenv("DCMMS_TELEMETRY_STORE")) c.telemetryStore = v;
   if (const char* v = std::getenv("DCMMS_MQTT_PORT")) c.mqttPort = std::atoi(v);
+  if (const char* v = std::getenv("DCMMS_TELEMETRY_DEADBAND_PERCENT")) c.deadbandPercent = std::atof(v);
 }
 
 std::pair<std::string, uint16_t> splitListen(const std::string& listen) {

@@ -22,6 +22,11 @@ struct Config {
   std::string mqttSharedGroup;
   double maxAgeHours = 0;       // 0: default (7 days)
   double maxFutureMinutes = 0;  // 0: default (60 min)
+  // Optional deadband (off while both are 0): a good point within windowSeconds of the last kept
+  // point of its series is dropped when it moved less than max(percent % of it, absolute).
+  double deadbandPercent = 0;
+  double deadbandAbsolute = 0;
+  double deadbandWindowSeconds = 60;
 };
 
 // Applies a JSON config file (keys as the struct's members) — throws on unknown keys.

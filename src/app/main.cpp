@@ -53,6 +53,13 @@ int serve(app::Config cfg) {
   appCfg.mqttSharedGroup = cfg.mqttSharedGroup;
   if (cfg.maxAgeHours > 0) appCfg.ingest.maxAgeMs = static_cast<int64_t>(cfg.maxAgeHours * 3600'000);
   if (cfg.maxFutureMinutes > 0) appCfg.ingest.maxFutureMs = static_cast<int64_t>(cfg.maxFutureMinutes * 60'000);
+  if (cfg.deadbandPercent < 0 || cfg.deadbandAbsolute < 0 || cfg.deadbandWindowSeconds <= 0)
+    throw std::invalid_argument("deadband percent and absolute must be >= 0 and its window > 0");
+  auto& band = appCfg.ingest.deadband;
+  band.enabled = cfg.deadbandPercent > 0 || cfg.deadbandAbsolute > 0;
+  band.relative = cfg.deadbandPercent / 100;
+  band.absolute = cfg.deadbandAbsolute;
+  band.windowMs = static_cast<int64_t>(cfg.deadbandWindowSeconds * 1000);
   api::App app(appCfg, *db, clock, manual.get());
   app.registerJobs();
   app.startMqtt();
@@ -123,6 +130,11 @@ int main(int argc, char** argv) {
   serveCmd->add_flag("--tsdb-fast", cfg.tsdbFastMode, "acknowledge telemetry before fsync (survives a process crash, not power loss)");
   serveCmd->add_option("--telemetry-max-age-hours", cfg.maxAgeHours, "reject points older than this (default 168)");
   serveCmd->add_option("--telemetry-max-future-minutes", cfg.maxFutureMinutes, "reject points further ahead than this (default 60)");
+  serveCmd->add_option("--telemetry-deadband-percent", cfg.deadbandPercent,
+                       "drop a good point that moved less than this % of its series' last kept value (default 0: off)");
+  serveCmd->add_option("--telemetry-deadband-absolute", cfg.deadbandAbsolute, "deadband floor in the series' unit (default 0)");
+  serveCmd->add_option("--telemetry-deadband-window-seconds", cfg.deadbandWindowSeconds,
+                       "a point this far from the last kept one is always kept (default 60)");
 
   auto* keyCmd = cli.add_subcommand("apikey", "manage API keys");
   keyCmd->require_subcommand(1);

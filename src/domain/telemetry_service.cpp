@@ -158,7 +158,7 @@ std::string autoAggregation(int64_t span) {
 
 TelemetryService::TelemetryService(store::Database& db, const AuditLog& audit, const EventBus& bus,
                                    TelemetryStore& tsdb, const Clock& clock, IngestPolicy policy)
-    : db_(db), audit_(audit), bus_(bus), tsdb_(tsdb), clock_(clock), policy_(policy) {}
+    : db_(db), audit_(audit), bus_(bus), tsdb_(tsdb), clock_(clock), policy_(policy), deadband_(policy.deadband) {}
 
 void TelemetryService::invalidateAssets() {
   std::lock_guard lock(assetMu_);
@@ -313,6 +313,7 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
     text += lp ? lineText(series[row.series], row, meta) : eventText(series[row.series], row, meta);
   }
   batch.retainRows([&](const telemetry::Row& r) { return verdict[r.series] == 0; });
+  out.suppressed += deadband_.filter(batch);  // a no-op unless configured
 
   const auto& rows = batch.rows();
   const size_t base = out.sid.size();
@@ -387,6 +388,7 @@ IngestOutcome TelemetryService::commit(const std::string& tenantId, IngestSource
     if (!live.empty()) bus_.publish(DomainEvent{newUuid(), "TelemetryBatch", tenantId, "", now, std::move(live)});
   }
   out.rejected = p.letters.size();
+  out.suppressed = p.suppressed;
   auto& c = db_.connection();
   if (!p.letters.empty() || recordBatch) {
     store::Transaction tx(c);
@@ -423,6 +425,7 @@ IngestOutcome TelemetryService::ingestMqttBatch(std::span<const MqttMessage> mes
     IngestOutcome o = commit(tenant, IngestSource::mqtt, pending, /*recordBatch=*/false);
     total.accepted += o.accepted;
     total.duplicates += o.duplicates;
+    total.suppressed += o.suppressed;
     total.rejected += o.rejected;
   }
   return total;

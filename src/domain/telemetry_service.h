@@ -33,6 +33,7 @@ struct IngestOutcome {
   std::string batchId;
   uint64_t accepted = 0;
   uint64_t duplicates = 0;
+  uint64_t suppressed = 0;  // within the deadband (when one is configured): not stored
   uint64_t rejected = 0;
   std::vector<telemetry::Rejection> rejections;  // capped at 100 for the response
   bool wholeBodyMalformed = false;
@@ -103,6 +104,7 @@ class TelemetryService {
     };
     std::unordered_map<telemetry::SeriesId, Live> live;
     bool malformedOnly = false;
+    uint64_t suppressed = 0;
   };
   void prepare(const RequestContext* ctx, const std::string& tenantId, telemetry::ParsedBatch batch,
                telemetry::IngestSource source, const std::string& topic, const std::string& precision,
@@ -124,6 +126,7 @@ class TelemetryService {
   telemetry::TelemetryStore& tsdb_;
   const Clock& clock_;
   telemetry::IngestPolicy policy_;
+  telemetry::Deadband deadband_;
   std::mutex assetMu_;
   std::unordered_map<std::string, std::string> assetSite_;  // "tenant\x1f asset" → site
   std::unordered_map<std::string, std::string> siteTenant_; // site → tenant (MQTT topics)

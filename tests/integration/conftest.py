@@ -84,6 +84,15 @@ def fresh_world(request, binary, backend, tmp_path_factory) -> World:
     return _make_world(request, binary, backend, tmp_path_factory, accounts)
 
 
+@pytest.fixture
+def deadband_tworld(request, binary, backend, tmp_path_factory) -> Telemetry:
+    """A server of its own with a 1 % deadband (02 check 12; off by default), no broker."""
+    accounts = [Account("A", "a@example.com", PASSWORD, "system-administrator")]
+    world = _make_world(request, binary, backend, tmp_path_factory, accounts,
+                        ("--telemetry-deadband-percent", "1", "--telemetry-max-age-hours", "24"))
+    return Telemetry(world, None)
+
+
 @pytest.fixture(scope="session")
 def tworld(request, binary, backend, tmp_path_factory) -> Telemetry:
     """The telemetry checks' server: its own mosquitto broker (`--mqtt`), a 24 h ingest window

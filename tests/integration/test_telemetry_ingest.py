@@ -189,9 +189,25 @@ def test_same_event_delivered_three_times_is_one_row(tworld: Telemetry):
 
 
 # ---- check 12: deadband ------------------------------------------------------------------------
-@pytest.mark.skip(reason="02 check 12 applies only when a deadband is enabled; it is off by default")
-def test_deadband():
-    pass
+@pytest.mark.parametrize("second,dt_ms,stored", [(50.2, 5_000, 1), (60.0, 5_000, 2), (50.2, 70_000, 2)],
+                         ids=["small-change-soon", "big-change", "small-change-late"])
+def test_deadband_when_enabled(deadband_tworld: Telemetry, second: float, dt_ms: int, stored: int):
+    tw = deadband_tworld
+    t = tw.now_ms - 600_000
+    tw.ingest([event("INV-1", 50.0, t)])
+    out = data_of(tw.post_events([event("INV-1", second, t + dt_ms)]))
+    assert (out["accepted"], out.get("suppressed", 0), out["rejected"]) == (stored - 1, 2 - stored, 0), out
+    assert len(tw.raw("INV-1")) == stored
+    # Bad quality is never suppressed.
+    out = data_of(tw.post_events([event("INV-1", 50.0, t + dt_ms + 1_000, quality="BAD")]))
+    assert out["accepted"] == 1 and len(tw.raw("INV-1")) == stored + 1, out
+
+
+def test_no_deadband_by_default(tworld: Telemetry):
+    asset = tworld.new_asset("S1")
+    t = tworld.now_ms - 600_000
+    tworld.ingest([event(asset, 50.0, t), event(asset, 50.2, t + 5_000)])
+    assert [r["value"] for r in tworld.raw(asset)] == [50.0, 50.2]
 
 
 # ---- dead letters: listed and replayed -----------------------------------------------------------

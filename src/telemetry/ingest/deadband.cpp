@@ -5,20 +5,6 @@
 #include <vector>
 
 namespace dcmms::telemetry {
-namespace {
-
-std::string seriesText(const SeriesKey& k) {
-  std::string s;
-  for (const std::string* part : {&k.tenantId, &k.siteId, &k.assetId, &k.sensorId, &k.metric}) {
-    s += std::to_string(part->size());
-    s += ':';
-    s += *part;
-  }
-  return s;
-}
-
-}  // namespace
-
 bool Deadband::admit(const std::string& series, const Row& row) {
   if (row.quality != Quality::good || row.flags != kFlagNone) return true;
   auto [it, inserted] = last_.try_emplace(series, Last{row.timestampMs, row.value});
@@ -41,7 +27,7 @@ size_t Deadband::filter(ParsedBatch& batch) {
   if (last_.size() > config_.maxSeries) last_.clear();
   batch.retainRows([&](const Row& row) {
     std::string& key = keys[row.series];
-    if (key.empty()) key = seriesText(batch.series()[row.series].key);
+    if (key.empty()) key = seriesKeyText(batch.series()[row.series].key, "");
     return admit(key, row);
   });
   return before - batch.rows().size();

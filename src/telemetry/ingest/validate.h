@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "telemetry/ingest/batch.h"
+#include "telemetry/ingest/deadband.h"
 #include "telemetry/ingest/sensor_types.h"
 #include "telemetry/ingest/units.h"
 #include "telemetry/point.h"
@@ -25,6 +26,7 @@ struct IngestPolicy {
   // false: a unit already at canonical scale keeps the sender's spelling ("celsius" stays
   // "celsius", so round trips return the unit sent); true: always the canonical symbol ("°C").
   bool canonicalUnitSpelling = false;
+  DeadbandConfig deadband;  // optional, off by default
 };
 
 // Everything a parser needs besides the bytes.
