@@ -23,7 +23,8 @@ App::App(AppConfig cfg, store::Database& database, const Clock& clk, ManualClock
       identity(db, audit, keys, clock),
       tsdb(openTelemetryStore(config)),
       telemetry(db, audit, bus, *tsdb, clock, config.ingest),
-      rateLimiter(config.rateLimitsEnabled) {
+      rateLimiter(config.rateLimitsEnabled),
+      ingestBudget(config.ingestBudgetBytes) {
   workOrders.setGroupCommitter(&writeCommitter);
   // Asset changes invalidate the telemetry scope cache (a moved or deleted asset).
   bus.subscribe("AssetDeleted", [this](const DomainEvent&) { telemetry.invalidateAssets(); });

@@ -9,6 +9,7 @@
 #include <vector>
 #include <string>
 
+#include "core/byte_budget.h"
 #include "api/rate_limiter.h"
 #include "auth/keys.h"
 #include "core/clock.h"
@@ -40,6 +41,7 @@ struct AppConfig {
   int mqttPort = 1883;
   std::string mqttSharedGroup;       // several nodes split the load
   std::string mqttUsername, mqttPassword;
+  size_t ingestBudgetBytes = size_t{512} << 20;
 };
 
 // Opens the embedded time-series engine under <dataDir>/tsdb, or ClickHouse when
@@ -71,10 +73,10 @@ class App {
   std::unique_ptr<telemetry::TelemetryStore> tsdb;
   domain::TelemetryService telemetry;
   RateLimiter rateLimiter;
+  // Memory held by ingest requests in flight (bodies and what parsing builds from them); beyond
+  // it ingest answers 503 with Retry-After.
+  ByteBudget ingestBudget;
   std::unique_ptr<telemetry::MqttSubscriber> mqtt;
-
-  // Gathers MQTT messages so many are stored with one write (and one fsync): flushed at 1,000
-  // messages or 20 ms after the first one waiting, whichever comes first.
 
   // Subscribes to the configured broker (no-op without mqttHost).
   void startMqtt();

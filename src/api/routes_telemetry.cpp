@@ -18,11 +18,32 @@ std::string firstParam(const http::Request& req, std::initializer_list<std::stri
   return {};
 }
 
-// The body, decompressed when Content-Encoding says so (gzip/deflate; bounded).
-telemetry::DecodedBody decoded(const http::Request& req) {
+// The body, decompressed when Content-Encoding says so (gzip/deflate; bounded), holding its
+// share of the ingest memory budget while the request runs: parsing builds about twice the text
+// in rows and series, so a body counts three times its size (its decoded text once more).
+struct AdmittedBody {
+  ByteBudget::Permit received;
+  std::optional<ByteBudget::Permit> inflated;
+  telemetry::DecodedBody body;
+  std::string_view view() const { return body.view(); }
+};
+
+[[noreturn]] void overloaded() {
+  fail(Error{503, "TELEMETRY_OVERLOADED", "Telemetry ingest is at its memory bound; retry shortly", {}});
+}
+
+AdmittedBody decoded(ApiCall& call) {
+  const auto& req = call.req;
+  auto received = call.app.ingestBudget.tryAcquire(req.body.size() * 3);
+  if (!received) overloaded();
   auto body = telemetry::decodeBody(req.body, req.header("Content-Encoding"), 64u << 20);
   if (!body.ok()) fail(body.error());
-  return std::move(body.value());
+  std::optional<ByteBudget::Permit> inflated;
+  if (body->view().data() != req.body.data()) {
+    inflated = call.app.ingestBudget.tryAcquire(body->view().size() * 3);
+    if (!inflated) overloaded();
+  }
+  return AdmittedBody{std::move(*received), std::move(inflated), std::move(body.value())};
 }
 
 json::object outcomeJson(const domain::IngestOutcome& o) {
@@ -114,7 +135,7 @@ void registerTelemetryRoutes(ApiRoutes& r) {
   const RouteFlags ingestFlags{true, RateClass::Telemetry, /*upload=*/true, false};
   r.add("POST", "/api/v1/telemetry", {"Ingest TelemetryEvent JSON (array)", "telemetry", true, "TelemetryEvents", "IngestResult"},
         [](ApiCall& call) {
-          auto decodedBody = decoded(call.req);
+          auto decodedBody = decoded(call);
           std::string_view body = decodedBody.view();
           requireSomeBody(body);
           auto out = call.app.telemetry.ingestEvents(call.ctx, body, flag(call.req, "backfill"));
@@ -126,7 +147,7 @@ void registerTelemetryRoutes(ApiRoutes& r) {
         ingestFlags);
   r.add("POST", "/api/v1/sensor-readings/bulk", {"Ingest SensorReading / multi-metric bodies", "telemetry", true, "SensorReadings", "IngestResult", {}, 202},
         [](ApiCall& call) {
-          auto decodedBody = decoded(call.req);
+          auto decodedBody = decoded(call);
           std::string_view body = decodedBody.view();
           requireSomeBody(body);
           auto out = call.app.telemetry.ingestSensorReadings(call.ctx, body, flag(call.req, "backfill"));
@@ -139,7 +160,7 @@ void registerTelemetryRoutes(ApiRoutes& r) {
         ingestFlags);
   r.add("POST", "/api/v1/write", {"InfluxDB line protocol (precision=ns|us|ms|s, gzip accepted)", "telemetry", true, "LineProtocol", "", {"precision", "db", "backfill"}, 204},
         [](ApiCall& call) {
-          auto decodedBody = decoded(call.req);
+          auto decodedBody = decoded(call);
           std::string_view body = decodedBody.view();
           auto out = call.app.telemetry.ingestLineProtocol(call.ctx, body, call.req.queryParam("precision").value_or("ns"),
                                                            flag(call.req, "backfill"));

@@ -36,6 +36,7 @@ void applyConfigFile(Config& c, const std::string& path) {
     else if (k == "telemetryDeadbandPercent") c.deadbandPercent = val.to_number<double>();
     else if (k == "telemetryDeadbandAbsolute") c.deadbandAbsolute = val.to_number<double>();
     else if (k == "telemetryDeadbandWindowSeconds") c.deadbandWindowSeconds = val.to_number<double>();
+    else if (k == "ingestMemoryMb") c.ingestMemoryMb = val.to_number<double>();
     else throw std::invalid_argument("unknown config key '" + std::string(k) + "' in " + path);
   }
 }

@@ -27,6 +27,7 @@ struct Config {
   double deadbandPercent = 0;
   double deadbandAbsolute = 0;
   double deadbandWindowSeconds = 60;
+  double ingestMemoryMb = 512;  // bytes held by ingest requests in flight; beyond it 503
 };
 
 // Applies a JSON config file (keys as the struct's members) — throws on unknown keys.

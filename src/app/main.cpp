@@ -55,6 +55,8 @@ int serve(app::Config cfg) {
   if (cfg.maxFutureMinutes > 0) appCfg.ingest.maxFutureMs = static_cast<int64_t>(cfg.maxFutureMinutes * 60'000);
   if (cfg.deadbandPercent < 0 || cfg.deadbandAbsolute < 0 || cfg.deadbandWindowSeconds <= 0)
     throw std::invalid_argument("deadband percent and absolute must be >= 0 and its window > 0");
+  if (cfg.ingestMemoryMb < 1) throw std::invalid_argument("--ingest-memory-mb must be at least 1");
+  appCfg.ingestBudgetBytes = static_cast<size_t>(cfg.ingestMemoryMb * (1 << 20));
   auto& band = appCfg.ingest.deadband;
   band.enabled = cfg.deadbandPercent > 0 || cfg.deadbandAbsolute > 0;
   band.relative = cfg.deadbandPercent / 100;
@@ -132,6 +134,8 @@ int main(int argc, char** argv) {
   serveCmd->add_option("--telemetry-max-future-minutes", cfg.maxFutureMinutes, "reject points further ahead than this (default 60)");
   serveCmd->add_option("--telemetry-deadband-percent", cfg.deadbandPercent,
                        "drop a good point that moved less than this % of its series' last kept value (default 0: off)");
+  serveCmd->add_option("--ingest-memory-mb", cfg.ingestMemoryMb,
+                       "memory for telemetry bodies in flight; beyond it ingest answers 503 + Retry-After (default 512)");
   serveCmd->add_option("--telemetry-deadband-absolute", cfg.deadbandAbsolute, "deadband floor in the series' unit (default 0)");
   serveCmd->add_option("--telemetry-deadband-window-seconds", cfg.deadbandWindowSeconds,
                        "a point this far from the last kept one is always kept (default 60)");

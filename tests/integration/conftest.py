@@ -93,6 +93,15 @@ def deadband_tworld(request, binary, backend, tmp_path_factory) -> Telemetry:
     return Telemetry(world, None)
 
 
+@pytest.fixture
+def tight_tworld(request, binary, backend, tmp_path_factory) -> Telemetry:
+    """A server of its own whose ingest may hold 1 MB in flight (`--ingest-memory-mb 1`)."""
+    accounts = [Account("A", "a@example.com", PASSWORD, "system-administrator")]
+    world = _make_world(request, binary, backend, tmp_path_factory, accounts,
+                        ("--ingest-memory-mb", "1", "--telemetry-max-age-hours", "24"))
+    return Telemetry(world, None)
+
+
 @pytest.fixture(scope="session")
 def tworld(request, binary, backend, tmp_path_factory) -> Telemetry:
     """The telemetry checks' server: its own mosquitto broker (`--mqtt`), a 24 h ingest window

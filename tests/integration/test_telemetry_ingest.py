@@ -266,3 +266,30 @@ def test_mqtt_message_for_an_unknown_asset_replays_as_sent(tworld: Telemetry):
     assert replay["accepted"] == 1, replay
     rows = tworld.raw(asset)
     assert [(r["timestampMs"], r["value"], r["metadata"]) for r in rows] == [(ts, 64.0, {"fw": "9"})], rows
+
+
+# ---- overload: bounded memory, 503 + Retry-After, nothing accepted lost -------------------------
+def test_ingest_beyond_its_memory_bound_answers_503_and_loses_nothing(tight_tworld: Telemetry):
+    from concurrent.futures import ThreadPoolExecutor
+    tw = tight_tworld
+    key, t0 = tw.key(), tw.now_ms - 3_600_000
+    # ~1 MB bodies: each fits alone; two at once exceed the 1 MB bound.
+    bodies = ["\n".join(f"power,site=S1,asset=INV-1,sensor=B{b} value={i} {t0 + i}" for i in range(20_000))
+              for b in range(12)]
+    stored, refused = 0, 0
+    for _ in range(5):
+        with ThreadPoolExecutor(len(bodies)) as pool:
+            answers = list(pool.map(lambda body: tw.write_lines(body, key=key), bodies))
+        for r in answers:
+            assert r.status_code in (204, 503), describe(r)
+            if r.status_code == 503:
+                assert r.headers.get("Retry-After") == "1" and error_envelope(r)["code"] == "TELEMETRY_OVERLOADED"
+                refused += 1
+        stored = sum(row["count"] for b in range(12)
+                     for row in tw.query(assetId="INV-1", sensorId=f"B{b}", aggregation="1min",
+                                         start=t0 - 60_000, end=t0 + 60_000)["data"])
+        if refused:
+            break
+    assert refused > 0, "twelve concurrent 1 MB bodies never exceeded a 1 MB bound"
+    # Whatever was answered 204 is stored in full; a refused body left nothing half-written.
+    assert stored % 20_000 == 0 and stored >= 20_000, stored
