@@ -15,6 +15,8 @@
 //       posts the same rows to a running dcmms as line protocol (lp_load.h).
 //   tsdb_bench mqtt-load --mqtt-port Q --port P --api-key K --assets FILE --t0-ms T [--points-per-message 100]
 //       publishes the same rows to the broker the server subscribes to (lp_load.h).
+//   tsdb_bench soak --port P --api-key K --assets FILE --phases 10000x600[,30000x300,...]
+//       [--connections 8] [--lines-per-request 1000]: paced line protocol (soak.h, bench/soak).
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -30,6 +32,7 @@
 #include <vector>
 
 #include "lp_load.h"
+#include "soak.h"
 #include "telemetry/tsdb/engine.h"
 #include "workload.h"
 
@@ -46,6 +49,7 @@ struct Args {
   int series = 1000, points = 86'400, threads = 2, batchSeconds = 60, queryRuns = 200;
   dcmms::bench::LpLoadOptions lp;
   int mqttPort = 0, pointsPerMessage = 100;
+  std::string phases = "10000x600";
 };
 
 Args parse(int argc, char** argv) {
@@ -69,6 +73,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--t0-ms") a.lp.t0Ms = std::stoll(next());
     else if (k == "--mqtt-port") a.mqttPort = std::stoi(next());
     else if (k == "--points-per-message") a.pointsPerMessage = std::stoi(next());
+    else if (k == "--phases") a.phases = next();
   }
   return a;
 }
@@ -238,6 +243,17 @@ int main(int argc, char** argv) {
       o.series = a.series;
       o.points = a.points;
       return dcmms::bench::runLpLoad(o);
+    }
+    if (a.cmd == "soak" && a.lp.port > 0) {
+      dcmms::bench::SoakOptions o;
+      o.port = a.lp.port;
+      o.apiKey = a.lp.apiKey;
+      o.assetsFile = a.lp.assetsFile;
+      o.series = a.series;
+      o.connections = a.lp.connections;
+      o.linesPerRequest = a.lp.linesPerRequest;
+      o.phases = a.phases;
+      return dcmms::bench::runSoak(o);
     }
     if (a.cmd == "mqtt-load" && a.mqttPort > 0 && a.lp.port > 0) {
       dcmms::bench::MqttLoadOptions o;
