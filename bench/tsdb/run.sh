@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Telemetry engine benchmark: builds Release, runs the reference workload through the engine
+# Telemetry engine benchmark: builds Release, runs the reference workload (and a simulated solar
+# plant day from the plant simulator, `tsdb_bench --workload solar`) through the engine
 # (durable and fast mode) and through Debian's clickhouse-server (RowBinary over HTTP on
 # loopback), answers the same queries on both and prints our/ClickHouse ratios.
 # Then the same series end to end through the real server (Release, SQLite + embedded engine,
@@ -59,10 +60,8 @@ chq() { curl -sS --fail-with-body "$CH" --data-binary "$1"; }
 CH_VERSION=$(chq "SELECT version()")
 
 T0=1704067200000; T1=$((T0 + 86400000))
-echo "generating RowBinary ($SERIES x $POINTS rows)..." >&2
-"$BENCH" rowbinary --series "$SERIES" --points "$POINTS" > "$WORK/rows.bin"
 
-ch_run() {  # one ClickHouse run: prints a JSON object
+ch_run() {  # one ClickHouse run of $WORK/rows.bin: prints a JSON object
   chq "DROP TABLE IF EXISTS points" >/dev/null
   chq "CREATE TABLE points (series UInt32, ts UInt64, value Float64, quality UInt8, flags UInt8)
        ENGINE = MergeTree() PARTITION BY toDate(toDateTime(intDiv(ts, 1000))) ORDER BY (series, ts)" >/dev/null
@@ -80,19 +79,27 @@ ch_run() {  # one ClickHouse run: prints a JSON object
   local rollup_ms latest_ms
   rollup_ms=$(python3 "$ROOT/bench/tsdb/ch_query_ms.py" "$CH" "$rollup" 50)
   latest_ms=$(python3 "$ROOT/bench/tsdb/ch_query_ms.py" "$CH" "$latest" 10)
-  echo "{\"ingest_s\":$ingest,\"ingest_points_per_s\":$(python3 -c "print(round($SERIES*$POINTS/$ingest))"),\"bytes\":$bytes,\"bytes_per_point\":$(python3 -c "print(round($bytes/($SERIES*$POINTS),4))"),\"rollup_1d_1m_ms\":$rollup_ms,\"latest_1000_ms\":$latest_ms}"
+  local rows=$(( $(stat -c %s "$WORK/rows.bin") / 22 ))  # RowBinary rows are 22 bytes
+  echo "{\"ingest_s\":$ingest,\"ingest_points_per_s\":$(python3 -c "print(round($rows/$ingest))"),\"bytes\":$bytes,\"bytes_per_point\":$(python3 -c "print(round($bytes/$rows,4))"),\"rollup_1d_1m_ms\":$rollup_ms,\"latest_1000_ms\":$latest_ms}"
 }
 
-: > "$WORK/durable.jsonl"; : > "$WORK/fast.jsonl"; : > "$WORK/ch.jsonl"
-for i in $(seq 1 "$RUNS"); do
-  echo "run $i/$RUNS: engine durable" >&2
-  "$BENCH" engine --dir "$WORK/engine" --series "$SERIES" --points "$POINTS" >> "$WORK/durable.jsonl"
-  echo "run $i/$RUNS: engine fast" >&2
-  "$BENCH" engine --dir "$WORK/engine" --fast --series "$SERIES" --points "$POINTS" >> "$WORK/fast.jsonl"
-  echo "run $i/$RUNS: clickhouse $CH_VERSION" >&2
-  ch_run >> "$WORK/ch.jsonl"
+# Two workloads: the reference random walk (files durable/fast/ch.jsonl) and a simulated solar
+# plant day (solar_*.jsonl; its series count comes from the plant model, ~966).
+for WL in random-walk solar; do
+  P=""; [ "$WL" = solar ] && P="solar_"
+  echo "generating RowBinary ($WL, $POINTS seconds)..." >&2
+  "$BENCH" rowbinary --workload "$WL" --series "$SERIES" --points "$POINTS" > "$WORK/rows.bin"
+  : > "$WORK/${P}durable.jsonl"; : > "$WORK/${P}fast.jsonl"; : > "$WORK/${P}ch.jsonl"
+  for i in $(seq 1 "$RUNS"); do
+    echo "run $i/$RUNS ($WL): engine durable" >&2
+    "$BENCH" engine --workload "$WL" --dir "$WORK/engine" --series "$SERIES" --points "$POINTS" >> "$WORK/${P}durable.jsonl"
+    echo "run $i/$RUNS ($WL): engine fast" >&2
+    "$BENCH" engine --workload "$WL" --dir "$WORK/engine" --fast --series "$SERIES" --points "$POINTS" >> "$WORK/${P}fast.jsonl"
+    echo "run $i/$RUNS ($WL): clickhouse $CH_VERSION" >&2
+    ch_run >> "$WORK/${P}ch.jsonl"
+  done
+  rm -rf "$WORK/engine" "$WORK/rows.bin"
 done
-rm -rf "$WORK/engine"
 
 # End to end: the server on the demo tenant, series s on the demo's asset s % 1000, sensor rw<s>.
 "$DCMMS" demo --data-dir "$WORK/srv" >/dev/null 2>&1
@@ -144,24 +151,29 @@ load = lambda n: [json.loads(l) for l in open(f"{work}/{n}.jsonl") if l.strip()]
 d, f, c = load("durable"), load("fast"), load("ch")
 lp, mq, ct = load("lp"), load("mqtt"), load("ch_text")
 med = lambda rows, k: statistics.median(r[k] for r in rows)
-print(json.dumps({"durable": d, "fast": f, "clickhouse": c, "http_lp": lp, "mqtt": mq, "clickhouse_text": ct}, indent=None))
+print(json.dumps({"durable": d, "fast": f, "clickhouse": c, "http_lp": lp, "mqtt": mq, "clickhouse_text": ct,
+                  "solar_durable": load("solar_durable"), "solar_fast": load("solar_fast"), "solar_clickhouse": load("solar_ch")},
+                 indent=None))
 print()
-print(f"median of {len(d)} runs; ClickHouse {chv}")
-print(f"| metric | engine durable | engine fast | ClickHouse | durable/CH | fast/CH |")
-print(f"|---|---|---|---|---|---|")
-def row(name, k, ck, better_high=True, fmt="{:,.0f}"):
-    dv, fv, cv = med(d, k), med(f, k), med(c, ck)
-    r = (lambda a: a / cv) if better_high else (lambda a: cv / a)
-    print(f"| {name} | {fmt.format(dv)} | {fmt.format(fv)} | {fmt.format(cv)} | {r(dv):.2f}x | {r(fv):.2f}x |")
-row("ingest points/s", "ingest_points_per_s", "ingest_points_per_s")
-row("raw bytes/point", "raw_bytes_per_point", "bytes_per_point", False, "{:.3f}")
-row("1-day 1-min roll-up query, ms", "rollup_1d_1m_ms", "rollup_1d_1m_ms", False, "{:.3f}")
-row("latest of all series, ms", "latest_1000_ms", "latest_1000_ms", False, "{:.3f}")
-print(f"| data dir bytes/point (all tiers) | {med(d,'data_dir_bytes')/med(d,'points'):.3f} | {med(f,'data_dir_bytes')/med(f,'points'):.3f} | - | | |")
-print(f"| close (final checkpoint + compaction), s | {med(d,'close_s'):.2f} | {med(f,'close_s'):.2f} | - | | |")
-print(f"| 1-day raw query (86,400 rows), ms | {med(d,'raw_1d_ms'):.2f} | {med(f,'raw_1d_ms'):.2f} | - | | |")
-print(f"| peak RSS, MB (of which engine) | {med(d,'peak_rss_mb'):.0f} ({med(d,'engine_rss_mb'):.0f}) | {med(f,'peak_rss_mb'):.0f} ({med(f,'engine_rss_mb'):.0f}) | - | | |")
-print()
+def tables(title, d, f, c):
+    print(f"{title}: median of {len(d)} runs; ClickHouse {chv}; {d[0]['series']} series x {d[0]['points'] // d[0]['series']:,} s")
+    print(f"| metric | engine durable | engine fast | ClickHouse | durable/CH | fast/CH |")
+    print(f"|---|---|---|---|---|---|")
+    def row(name, k, ck, better_high=True, fmt="{:,.0f}"):
+        dv, fv, cv = med(d, k), med(f, k), med(c, ck)
+        r = (lambda a: a / cv) if better_high else (lambda a: cv / a)
+        print(f"| {name} | {fmt.format(dv)} | {fmt.format(fv)} | {fmt.format(cv)} | {r(dv):.2f}x | {r(fv):.2f}x |")
+    row("ingest points/s", "ingest_points_per_s", "ingest_points_per_s")
+    row("raw bytes/point", "raw_bytes_per_point", "bytes_per_point", False, "{:.3f}")
+    row("1-day 1-min roll-up query, ms", "rollup_1d_1m_ms", "rollup_1d_1m_ms", False, "{:.3f}")
+    row("latest of all series, ms", "latest_1000_ms", "latest_1000_ms", False, "{:.3f}")
+    print(f"| data dir bytes/point (all tiers) | {med(d,'data_dir_bytes')/med(d,'points'):.3f} | {med(f,'data_dir_bytes')/med(f,'points'):.3f} | - | | |")
+    print(f"| close (final checkpoint + compaction), s | {med(d,'close_s'):.2f} | {med(f,'close_s'):.2f} | - | | |")
+    print(f"| 1-day raw query (86,400 rows), ms | {med(d,'raw_1d_ms'):.2f} | {med(f,'raw_1d_ms'):.2f} | - | | |")
+    print(f"| peak RSS, MB (of which engine) | {med(d,'peak_rss_mb'):.0f} ({med(d,'engine_rss_mb'):.0f}) | {med(f,'peak_rss_mb'):.0f} ({med(f,'engine_rss_mb'):.0f}) | - | | |")
+    print()
+tables("reference random walk", d, f, c)
+tables("simulated solar day", load("solar_durable"), load("solar_fast"), load("solar_ch"))
 print("| end to end (server, durable) | points/s | ClickHouse HTTP insert, TabSeparated | ratio |")
 print("|---|---|---|---|")
 print(f"| HTTP line protocol, {lp[0]['connections']} connections x {lp[0]['lines_per_request']:,} lines | {med(lp,'points_per_s'):,.0f} | {med(ct,'points_per_s'):,.0f} | {med(lp,'points_per_s')/med(ct,'points_per_s'):.2f}x |")

@@ -25,6 +25,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <functional>
+#include <memory>
+#include <stdexcept>
 #include <fstream>
 #include <random>
 #include <string>
@@ -32,6 +35,7 @@
 #include <vector>
 
 #include "lp_load.h"
+#include "solar_day.h"
 #include "soak.h"
 #include "telemetry/tsdb/engine.h"
 #include "workload.h"
@@ -49,6 +53,7 @@ struct Args {
   int series = 1000, points = 86'400, threads = 2, batchSeconds = 60, queryRuns = 200;
   dcmms::bench::LpLoadOptions lp;
   int mqttPort = 0, pointsPerMessage = 100;
+  std::string workload = "random-walk";  // or "solar" (a simulated solar plant day)
   std::string phases = "10000x600";
 };
 
@@ -74,14 +79,39 @@ Args parse(int argc, char** argv) {
     else if (k == "--mqtt-port") a.mqttPort = std::stoi(next());
     else if (k == "--points-per-message") a.pointsPerMessage = std::stoi(next());
     else if (k == "--phases") a.phases = next();
+    else if (k == "--workload") a.workload = next();
   }
   return a;
 }
 
-// Values of series [s0, s1) in time-major order: v[t * (s1 - s0) + (s - s0)].
-std::vector<double> generate(int s0, int s1, int points) { return dcmms::bench::RandomWalks(s0, s1).next(points); }
+// The rows of a run: series keys with units, and a source of time-major value blocks.
+struct Workload {
+  std::vector<SeriesKey> keys;
+  std::vector<std::string> units;
+  std::function<std::vector<double>(int points)> next;
+};
 
-SeriesKey seriesKey(int s) { return SeriesKey{"bench", "site" + std::to_string(s / 100), "asset" + std::to_string(s / 10), "sensor" + std::to_string(s), "power"}; }
+Workload workloadFor(const Args& a) {
+  Workload w;
+  if (a.workload == "solar") {
+    auto day = std::make_shared<dcmms::bench::SolarDay>();
+    w.keys = day->keys();
+    for (auto& k : w.keys) k.tenantId = "bench";
+    w.units = day->units();
+    w.next = [day](int points) { return day->next(points); };
+  } else if (a.workload == "random-walk") {
+    for (int s = 0; s < a.series; ++s) {
+      w.keys.push_back(SeriesKey{"bench", "site" + std::to_string(s / 100), "asset" + std::to_string(s / 10),
+                                 "sensor" + std::to_string(s), "power"});
+      w.units.emplace_back("kW");
+    }
+    auto walks = std::make_shared<dcmms::bench::RandomWalks>(a.series);
+    w.next = [walks](int points) { return walks->next(points); };
+  } else {
+    throw std::invalid_argument("--workload must be random-walk or solar");
+  }
+  return w;
+}
 
 uint64_t dirBytes(const std::string& dir) {
   uint64_t total = 0;
@@ -110,18 +140,26 @@ double medianMs(int runs, F&& f) {
   return ms[ms.size() / 2];
 }
 
-int runEngine(const Args& a) {
+int runEngine(Args a) {
   std::filesystem::remove_all(a.dir);
   std::filesystem::create_directories(a.dir);
-  // Pre-generate every thread's share so the timed section measures the engine only.
-  std::vector<std::vector<double>> data(static_cast<size_t>(a.threads));
+  // Pre-generate every thread's share (its series, time-major) so the timed section measures the
+  // engine only.
+  Workload w = workloadFor(a);
+  a.series = static_cast<int>(w.keys.size());
   std::vector<std::pair<int, int>> ranges;
   for (int t = 0; t < a.threads; ++t) ranges.emplace_back(a.series * t / a.threads, a.series * (t + 1) / a.threads);
-  {
-    std::vector<std::thread> gen;
+  std::vector<std::vector<double>> data(static_cast<size_t>(a.threads));
+  for (int t = 0; t < a.threads; ++t) data[static_cast<size_t>(t)].reserve(static_cast<size_t>(ranges[t].second - ranges[t].first) * a.points);
+  constexpr int kBlock = 3600;
+  for (int p = 0; p < a.points; p += kBlock) {
+    const int n = std::min(kBlock, a.points - p);
+    const std::vector<double> block = w.next(n);
     for (int t = 0; t < a.threads; ++t)
-      gen.emplace_back([&, t] { data[static_cast<size_t>(t)] = generate(ranges[t].first, ranges[t].second, a.points); });
-    for (auto& g : gen) g.join();
+      for (int q = 0; q < n; ++q)
+        data[static_cast<size_t>(t)].insert(data[static_cast<size_t>(t)].end(),
+                                            block.begin() + static_cast<ptrdiff_t>(q) * a.series + ranges[t].first,
+                                            block.begin() + static_cast<ptrdiff_t>(q) * a.series + ranges[t].second);
   }
   const long rssBaseKb = statusKb("VmRSS:");
 
@@ -131,7 +169,7 @@ int runEngine(const Args& a) {
   auto store = tsdb::TsdbStore::open(o).orThrow().release();
   std::unique_ptr<tsdb::TsdbStore> owned(store);
   std::vector<SeriesId> ids;
-  for (int s = 0; s < a.series; ++s) ids.push_back(store->resolveSeries(seriesKey(s), "kW").orThrow());
+  for (int s = 0; s < a.series; ++s) ids.push_back(store->resolveSeries(w.keys[static_cast<size_t>(s)], w.units[static_cast<size_t>(s)]).orThrow());
 
   std::atomic<uint64_t> accepted{0};
   const auto t0 = Clock::now();
@@ -172,7 +210,7 @@ int runEngine(const Args& a) {
   owned.reset(reopened);
   const auto st = reopened->stats();
   const uint64_t total = static_cast<uint64_t>(a.series) * a.points;
-  const SeriesId q = reopened->findSeries(seriesKey(17))->id;
+  const SeriesId q = reopened->findSeries(w.keys[std::min<size_t>(17, w.keys.size() - 1)])->id;
   size_t rows = 0;
   const double rollupMs = medianMs(a.queryRuns, [&] {
     rows = reopened->queryRollup(q, Resolution::m1, kT0, kT0 + 86'400'000).orThrow().size();
@@ -187,13 +225,13 @@ int runEngine(const Args& a) {
     (void)reopened->queryRaw(q, RawQuery{kT0 + 3'600'000 * 12, kT0 + 3'600'000 * 13, SIZE_MAX, std::nullopt}).orThrow();
   });
   std::printf(
-      "{\"mode\":\"%s\",\"series\":%d,\"points\":%llu,\"accepted\":%llu,\"threads\":%d,\"batch_points\":%d,"
+      "{\"workload\":\"%s\",\"mode\":\"%s\",\"series\":%d,\"points\":%llu,\"accepted\":%llu,\"threads\":%d,\"batch_points\":%d,"
       "\"ingest_s\":%.3f,\"ingest_points_per_s\":%.0f,\"close_s\":%.3f,"
       "\"raw_bytes\":%llu,\"raw_bytes_per_point\":%.4f,\"rollup_bytes\":%llu,\"data_dir_bytes\":%llu,"
       "\"rollup_1d_1m_ms\":%.4f,\"rollup_rows\":%zu,\"latest_1000_ms\":%.4f,\"latest_rows\":%zu,"
       "\"raw_1d_ms\":%.3f,\"raw_rows\":%zu,\"raw_1h_ms\":%.4f,"
       "\"rss_baseline_mb\":%.1f,\"peak_rss_mb\":%.1f,\"engine_rss_mb\":%.1f}\n",
-      a.fast ? "fast" : "durable", a.series, static_cast<unsigned long long>(total),
+      a.workload.c_str(), a.fast ? "fast" : "durable", a.series, static_cast<unsigned long long>(total),
       static_cast<unsigned long long>(accepted.load()), a.threads, a.batchSeconds * a.series / a.threads, ingestS,
       static_cast<double>(total) / ingestS, closeS, static_cast<unsigned long long>(st.tiers[0].bytesOnDisk),
       static_cast<double>(st.tiers[0].bytesOnDisk) / static_cast<double>(total),
@@ -204,13 +242,14 @@ int runEngine(const Args& a) {
   return 0;
 }
 
-int runRowBinary(const Args& a) {
+int runRowBinary(Args a) {
   constexpr int kChunk = 3600;  // an hour at a time to bound memory
-  dcmms::bench::RandomWalks walks(a.series);
+  Workload w = workloadFor(a);
+  a.series = static_cast<int>(w.keys.size());
   std::vector<char> buf;
   for (int p = 0; p < a.points; p += kChunk) {
     const int n = std::min(kChunk, a.points - p);
-    const std::vector<double> block = walks.next(n);
+    const std::vector<double> block = w.next(n);
     buf.clear();
     for (int t = 0; t < n; ++t)
       for (int s = 0; s < a.series; ++s) {
