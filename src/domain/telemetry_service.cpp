@@ -317,6 +317,15 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
 
   const auto& rows = batch.rows();
   const size_t base = out.sid.size();
+  // Grow geometrically: MQTT batches call this once per message on the same PendingWrite.
+  auto room = [n = base + rows.size()](auto& v) {
+    if (v.capacity() < n) v.reserve(std::max(n, 2 * v.capacity()));
+  };
+  room(out.sid);
+  room(out.ts);
+  room(out.vals);
+  room(out.quality);
+  room(out.flags);
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
     if (!resolved[r.series]) {

@@ -20,7 +20,8 @@ class LineSeriesCache {
  public:
   struct Entry;  // the parsed tag set and its fields; defined by the line-protocol parser
 
-  explicit LineSeriesCache(size_t maxEntries = 1u << 20) : maxEntries_(maxEntries) {}
+  // ~400 bytes per text: the default bounds a tenant's cache near 200 MB.
+  explicit LineSeriesCache(size_t maxEntries = 1u << 19) : maxEntries_(maxEntries) {}
 
   std::shared_ptr<Entry> find(std::string_view seriesText) const;
   // Caches entry under seriesText unless another thread did first; returns the cached one.
