@@ -1,6 +1,7 @@
 // libFuzzer target: line-protocol parser and gzip body decoding. Built by scripts/run-fuzz.sh.
 // Input: byte 0 selects precision (bits 0-1), backfill (bit 2) and gzip decoding (bit 3); the rest
-// is the body. Checks the batch's internal invariants besides the sanitizers.
+// is the body. Checks the batch's internal invariants besides the sanitizers, and that a second
+// parse served from the series cache the first one filled gives the same points and rejections.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -29,6 +30,30 @@ void checkBatch(const ParsedBatch& b) {
   require(b.toPoints().size() == b.accepted());
 }
 
+bool samePoints(const ParsedBatch& a, const ParsedBatch& b) {
+  if (a.accepted() != b.accepted() || a.rejections().size() != b.rejections().size()) return false;
+  for (size_t i = 0; i < a.accepted(); ++i) {
+    const Point p = a.point(i), q = b.point(i);
+    if (!(p.key == q.key) || p.timestampMs != q.timestampMs || p.unit != q.unit || p.quality != q.quality ||
+        p.flags != q.flags || p.metadataJson != q.metadataJson)
+      return false;
+    if (p.value != q.value && !(p.value != p.value && q.value != q.value)) return false;  // NaN == NaN here
+  }
+  for (size_t i = 0; i < a.rejections().size(); ++i) {
+    const Rejection &r = a.rejections()[i], &s = b.rejections()[i];
+    if (r.index != s.index || r.code != s.code || r.field != s.field) return false;
+  }
+  return true;
+}
+
+void parseTwice(std::string_view body, Precision precision, const IngestContext& ctx) {
+  LineSeriesCache cache;
+  const ParsedBatch first = parseLineProtocol(body, precision, ctx, &cache);
+  checkBatch(first);
+  const ParsedBatch second = parseLineProtocol(body, precision, ctx, &cache);
+  require(samePoints(first, second));
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -43,9 +68,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (mode & 8) {
     auto decoded = decodeBody(body, "gzip", 1u << 20);
     if (!decoded.ok()) return 0;
-    checkBatch(parseLineProtocol(decoded->view(), precision, ctx));
+    parseTwice(decoded->view(), precision, ctx);
     return 0;
   }
-  checkBatch(parseLineProtocol(body, precision, ctx));
+  parseTwice(body, precision, ctx);
   return 0;
 }
