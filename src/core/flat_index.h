@@ -19,7 +19,7 @@ class FlatIndex {
   // The index stored for key, storing `index` first if key is absent; .second = inserted.
   std::pair<uint32_t, bool> tryEmplace(const Key& key, uint32_t index) {
     if ((size_ + 1) * 2 > slots_.size()) resize(slots_.size() * 2);
-    const size_t h = Hash{}(key);
+    const size_t h = mix(Hash{}(key));
     for (size_t i = h & mask_;; i = (i + 1) & mask_) {
       Slot& s = slots_[i];
       if (!s.used) {
@@ -39,6 +39,18 @@ class FlatIndex {
     uint32_t index = 0;
     bool used = false;
   };
+
+  // std::hash of a pointer or integer is the identity: aligned pointers would share their low
+  // bits and pile up in a few slots. The murmur3 finaliser spreads every input bit.
+  static size_t mix(size_t h) {
+    uint64_t x = h;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return static_cast<size_t>(x);
+  }
 
   static size_t capacityFor(size_t expected) {
     size_t c = 16;

@@ -55,8 +55,11 @@ uint32_t ParsedBatch::internSeries(const SeriesKey& key, std::string_view unit) 
 }
 
 uint32_t ParsedBatch::internMemo(const std::shared_ptr<SeriesMemo>& memo, const SeriesKey& key, std::string_view unit) {
-  auto [index, inserted] = memoIndex_.tryEmplace(memo.get(), static_cast<uint32_t>(series_.size()));
-  if (inserted) series_.push_back(BatchSeries{key, std::string(unit), memo});
+  const uint32_t hint = memo->batchIndex.load(std::memory_order_relaxed);
+  if (hint < series_.size() && series_[hint].memo == memo) return hint;
+  const auto index = static_cast<uint32_t>(series_.size());
+  series_.push_back(BatchSeries{key, std::string(unit), memo});
+  memo->batchIndex.store(index, std::memory_order_relaxed);
   return index;
 }
 

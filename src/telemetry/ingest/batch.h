@@ -13,7 +13,6 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/flat_index.h"
 #include "telemetry/point.h"
 
 namespace dcmms::telemetry {
@@ -52,6 +51,9 @@ struct Rejection {
 // resolved the series to once the series passed the scope checks, so later batches skip both.
 struct SeriesMemo {
   std::atomic<uint64_t> resolved{0};  // SeriesId + 1; 0 = not resolved yet
+  // Where the batch that last interned this memo put it: a hint that ParsedBatch::internMemo
+  // verifies, so concurrent batches overwriting it cost at most a duplicate series entry.
+  std::atomic<uint32_t> batchIndex{UINT32_MAX};
 };
 
 struct BatchSeries {
@@ -82,7 +84,9 @@ class ParsedBatch {
 
   // Returns the index of the series (key, unit), adding it on first use.
   uint32_t internSeries(const SeriesKey& key, std::string_view unit);
-  // The same for a memoised series: one memo stands for one (key, unit), so the pointer is the key.
+  // The same for a memoised series: one memo stands for one (key, unit). The memo's batchIndex
+  // hint replaces a lookup table; a hint another batch overwrote meanwhile only means this batch
+  // gets a second entry for the series (both resolve to the same stored series).
   uint32_t internMemo(const std::shared_ptr<SeriesMemo>& memo, const SeriesKey& key, std::string_view unit);
   // Stores a metadata JSON object text; "" → 0.
   uint32_t addMetadata(std::string json);
@@ -106,7 +110,6 @@ class ParsedBatch {
   std::vector<std::string> metadata_;
   std::vector<Rejection> rejections_;
   std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> seriesIndex_;
-  FlatIndex<const SeriesMemo*> memoIndex_;
   std::string scratch_;
 };
 

@@ -98,36 +98,45 @@ struct LineSeriesCache::Entry {
 };
 
 std::shared_ptr<LineSeriesCache::Entry> LineSeriesCache::find(std::string_view seriesText) const {
-  std::shared_lock lock(mu_);
-  auto it = entries_.find(seriesText);
-  return it == entries_.end() ? nullptr : it->second;
+  const Shard& shard = shardOf(seriesText);
+  std::shared_lock lock(shard.mu);
+  auto it = shard.entries.find(seriesText);
+  return it == shard.entries.end() ? nullptr : it->second;
 }
 
 std::shared_ptr<LineSeriesCache::Entry> LineSeriesCache::insert(std::string_view seriesText, std::shared_ptr<Entry> entry) {
-  std::unique_lock lock(mu_);
-  if (entries_.size() >= maxEntries_) {
-    entries_.clear();  // in-flight requests keep the entries they hold
-    memos_.clear();
+  Shard& shard = shardOf(seriesText);
+  std::unique_lock lock(shard.mu);
+  if (shard.entries.size() >= std::max<size_t>(1, maxEntries_ / kShards)) {
+    shard.entries.clear();  // in-flight requests keep the entries they hold
   }
-  return entries_.try_emplace(std::string(seriesText), std::move(entry)).first->second;
+  return shard.entries.try_emplace(std::string(seriesText), std::move(entry)).first->second;
 }
 
 std::shared_ptr<SeriesMemo> LineSeriesCache::memoFor(const std::string& keyText) {
-  std::unique_lock lock(mu_);
+  std::lock_guard lock(memoMu_);
+  if (memos_.size() >= maxEntries_) memos_.clear();  // entries keep the memos they hold
   auto& memo = memos_[keyText];
   if (!memo) memo = std::make_shared<SeriesMemo>();
   return memo;
 }
 
 void LineSeriesCache::clear() {
-  std::unique_lock lock(mu_);
-  entries_.clear();
+  for (Shard& shard : shards_) {
+    std::unique_lock lock(shard.mu);
+    shard.entries.clear();
+  }
+  std::lock_guard lock(memoMu_);
   memos_.clear();
 }
 
 size_t LineSeriesCache::size() const {
-  std::shared_lock lock(mu_);
-  return entries_.size();
+  size_t n = 0;
+  for (const Shard& shard : shards_) {
+    std::shared_lock lock(shard.mu);
+    n += shard.entries.size();
+  }
+  return n;
 }
 
 namespace {

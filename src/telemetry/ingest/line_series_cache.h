@@ -6,7 +6,9 @@
 // memos record scope checks made against the asset table.
 #pragma once
 
+#include <array>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -37,9 +39,18 @@ class LineSeriesCache {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
+  // Lookups take a shard's read lock; sharding keeps request threads on different cores from
+  // bouncing one lock word (every distinct series of every request is a lookup).
+  static constexpr size_t kShards = 16;
+  struct Shard {
+    mutable std::shared_mutex mu;
+    std::unordered_map<std::string, std::shared_ptr<Entry>, Hash, std::equal_to<>> entries;
+  };
+  Shard& shardOf(std::string_view text) const { return shards_[Hash{}(text) % kShards]; }
+
   const size_t maxEntries_;
-  mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, std::shared_ptr<Entry>, Hash, std::equal_to<>> entries_;
+  mutable std::array<Shard, kShards> shards_;
+  mutable std::mutex memoMu_;
   std::unordered_map<std::string, std::shared_ptr<SeriesMemo>, Hash, std::equal_to<>> memos_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -35,6 +37,16 @@ TEST(FlatIndex, CollidingHashesStayDistinct) {
   FlatIndex<int, ConstantHash> index;
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(index.tryEmplace(i, static_cast<uint32_t>(i * 2)).second);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(index.tryEmplace(i, 0).first, static_cast<uint32_t>(i * 2));
+}
+
+// Aligned pointers (low bits always zero) must not crowd a few slots: lookups stay correct and
+// the table keeps growing by the load factor only.
+TEST(FlatIndex, AlignedPointerKeys) {
+  std::vector<std::unique_ptr<std::array<char, 64>>> objects;
+  FlatIndex<const void*> index;
+  for (int i = 0; i < 20'000; ++i) objects.push_back(std::make_unique<std::array<char, 64>>());
+  for (size_t i = 0; i < objects.size(); ++i) EXPECT_TRUE(index.tryEmplace(objects[i].get(), static_cast<uint32_t>(i)).second);
+  for (size_t i = 0; i < objects.size(); ++i) EXPECT_EQ(index.tryEmplace(objects[i].get(), 0).first, i);
 }
 
 }  // namespace

@@ -262,19 +262,38 @@ TEST(LineSeriesCache, LaterBodiesReuseTheSeriesAndItsMemo) {
   EXPECT_EQ(third.series()[0].memo->resolved.load(), 0u);
 }
 
+// Batches interning the same memo in turn (as concurrent requests do) overwrite its hint: a batch
+// then holds the series twice, both entries with the same key, and never another batch's index.
+TEST(LineSeriesCache, MemoHintsOverwrittenByAnotherBatchOnlyDuplicate) {
+  auto shared = std::make_shared<SeriesMemo>();
+  auto other = std::make_shared<SeriesMemo>();
+  const SeriesKey key{"t", "S", "A", "P", "power"};
+  ParsedBatch a, b;
+  EXPECT_EQ(a.internMemo(shared, key, "kW"), 0u);
+  EXPECT_EQ(a.internMemo(shared, key, "kW"), 0u);  // its own hint
+  EXPECT_EQ(b.internMemo(other, SeriesKey{"t", "S", "B", "P", "power"}, "kW"), 0u);
+  EXPECT_EQ(b.internMemo(shared, key, "kW"), 1u);  // b's hint now: index 1
+  const uint32_t again = a.internMemo(shared, key, "kW");
+  ASSERT_LT(again, a.series().size());
+  EXPECT_EQ(a.series()[again].key, key);
+  EXPECT_EQ(a.series()[again].memo, shared);
+}
+
 TEST(LineSeriesCache, RemembersBadTagSetsWithTheirReasonAndStartsOverWhenFull) {
-  LineSeriesCache cache(2);
+  LineSeriesCache cache(32);  // 16 shards of 2 texts
   for (int i = 0; i < 2; ++i) {
     auto b = parseLineProtocol("power,site=S value=1 1", Precision::s, context({.backfill = true}), &cache);
     EXPECT_EQ(codes(b), "1:MISSING_FIELD(asset)");
   }
   EXPECT_EQ(cache.size(), 1u);
-  (void)parseLineProtocol("power,site=S,asset=A value=1 1\npower,site=S,asset=B value=1 1", Precision::s,
-                          context({.backfill = true}), &cache);
-  EXPECT_LE(cache.size(), 2u);
-  auto b = parseLineProtocol("power,site=S,asset=C value=7 1", Precision::s, context({.backfill = true}), &cache);
-  ASSERT_EQ(b.accepted(), 1u);
-  EXPECT_DOUBLE_EQ(b.point(0).value, 7);
+  for (int i = 0; i < 200; ++i) {
+    auto b = parseLineProtocol("power,site=S,asset=A" + std::to_string(i) + " value=" + std::to_string(i) + " 1", Precision::s,
+                               context({.backfill = true}), &cache);
+    ASSERT_EQ(b.accepted(), 1u);
+    EXPECT_DOUBLE_EQ(b.point(0).value, i);
+    EXPECT_EQ(b.point(0).key.assetId, "A" + std::to_string(i));
+  }
+  EXPECT_LE(cache.size(), 32u);
 }
 
 }  // namespace
