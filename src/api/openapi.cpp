@@ -13,7 +13,7 @@ namespace {
 
 json::object errorResponses(bool authenticated) {
   json::object ref{{"$ref", "#/components/responses/Error"}};
-  json::object r{{"400", ref}, {"404", ref}, {"422", ref}, {"429", ref}, {"500", ref}};
+  json::object r{{"400", ref}, {"404", ref}, {"422", ref}, {"429", ref}, {"500", ref}, {"503", ref}};
   if (authenticated) {
     r["401"] = ref;
     r["403"] = ref;
@@ -24,6 +24,22 @@ json::object errorResponses(bool authenticated) {
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+// A named schema: a $ref when the catalogue defines it, else an object titled with the name.
+json::object schemaFor(const std::string& name) {
+  if (componentSchemas().contains(name)) return json::object{{"$ref", "#/components/schemas/" + name}};
+  json::object schema{{"type", "object"}};
+  if (!name.empty()) schema["title"] = name;
+  return schema;
+}
+
+// The success envelope, its data typed when the catalogue knows the schema.
+json::object envelopeOf(const std::string& name) {
+  json::object envelope{{"$ref", "#/components/schemas/Envelope"}};
+  if (!componentSchemas().contains(name)) return envelope;
+  return json::object{{"allOf", json::array{envelope, json::object{{"type", "object"},
+                                                                   {"properties", json::object{{"data", schemaFor(name)}}}}}}};
 }
 
 }  // namespace
@@ -55,12 +71,11 @@ std::string buildOpenApi(const http::Router& router) {
                                     {"schema", json::object{{"type", "string"}}}});
     if (!params.empty()) op["parameters"] = std::move(params);
     if (route.method == "POST" || route.method == "PATCH" || route.method == "PUT") {
-      const bool multipart = route.upload;
-      json::object schema{{"type", "object"}};
-      if (!route.info.requestSchema.empty()) schema["title"] = route.info.requestSchema;
-      op["requestBody"] = json::object{
-          {"required", true},
-          {"content", json::object{{multipart ? "multipart/form-data" : "application/json", json::object{{"schema", schema}}}}}};
+      const std::string& name = route.info.requestSchema;
+      const char* type = name == "LineProtocol" ? "text/plain"
+                         : route.upload && !componentSchemas().contains(name) ? "multipart/form-data"
+                                                                             : "application/json";
+      op["requestBody"] = json::object{{"required", true}, {"content", json::object{{type, json::object{{"schema", schemaFor(name)}}}}}};
     }
     json::object responses = errorResponses(route.info.authenticated);
     const int ok = route.info.successStatus ? route.info.successStatus : 200;
@@ -68,7 +83,7 @@ std::string buildOpenApi(const http::Router& router) {
     else
       responses[std::to_string(ok)] = json::object{
           {"description", route.info.responseSchema.empty() ? "OK" : route.info.responseSchema},
-          {"content", json::object{{"application/json", json::object{{"schema", json::object{{"$ref", "#/components/schemas/Envelope"}}}}}}}};
+          {"content", json::object{{"application/json", json::object{{"schema", envelopeOf(route.info.responseSchema)}}}}}};
     op["responses"] = std::move(responses);
     if (route.info.authenticated)
       op["security"] = json::array{json::object{{"bearerAuth", json::array()}}, json::object{{"apiKey", json::array()}}};
@@ -103,6 +118,8 @@ std::string buildOpenApi(const http::Router& router) {
       {"responses", json::object{{"Error", json::object{{"description", "Error envelope"},
                                                         {"content", json::object{{"application/json",
                                                                                   json::object{{"schema", json::object{{"$ref", "#/components/schemas/Error"}}}}}}}}}}}};
+  auto& schemas = doc["components"].as_object()["schemas"].as_object();
+  for (const auto& [name, schema] : componentSchemas()) schemas[name] = schema;
   return toJson(doc);
 }
 

@@ -191,7 +191,7 @@ void registerTelemetryRoutes(ApiRoutes& r) {
           }
           return queryResponse(call, call.app.telemetry.query(call.ctx, q));
         });
-  r.add("GET", "/api/v1/sensor-readings", {"Raw readings, cursor-paged (limit ≤ 500)", "telemetry", true, "", "SensorReadings",
+  r.add("GET", "/api/v1/sensor-readings", {"Raw readings, cursor-paged (limit ≤ 500)", "telemetry", true, "", "SensorReadingsPage",
                                             {"assetId", "sensorId", "metric", "siteId", "start", "end", "limit", "cursor"}},
         [](ApiCall& call) {
           auto q = parseQuery(call);

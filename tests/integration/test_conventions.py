@@ -172,6 +172,38 @@ def test_health_metrics_openapi(world: World):
     assert "/api/v1/work-orders" in spec["paths"]
 
 
+def test_openapi_refs_resolve_and_telemetry_is_typed(world: World):
+    spec = expect(world.client("A").get("/openapi.json"), 200)
+    refs: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if isinstance(node.get("$ref"), str):
+                refs.append(node["$ref"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+    walk(spec)
+    assert refs
+    for ref in refs:  # every reference names something the document defines
+        section, kind, name = ref.removeprefix("#/").split("/")
+        assert name in spec[section][kind], ref
+
+    write = spec["paths"]["/api/v1/write"]["post"]
+    assert list(write["requestBody"]["content"]) == ["text/plain"], write
+    assert "204" in write["responses"] and "503" in write["responses"]
+    schemas = spec["components"]["schemas"]
+    result = schemas["IngestResult"]["properties"]
+    assert {"accepted", "duplicates", "suppressed", "rejected", "rejections"} <= set(result)
+    assert {"UNKNOWN_ASSET", "SITE_MISMATCH", "TIMESTAMP_TOO_OLD"} <= set(schemas["Rejection"]["properties"]["code"]["enum"])
+    ingest = spec["paths"]["/api/v1/telemetry"]["post"]
+    assert ingest["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/TelemetryEvents"}
+    data = ingest["responses"]["200"]["content"]["application/json"]["schema"]["allOf"][1]["properties"]["data"]
+    assert data == {"$ref": "#/components/schemas/IngestResult"}
+
+
 def test_labor_record_duration(world: World):
     wo_id = create_wo(world)["workOrderId"]
     drive(world, wo_id, "in-progress", assignee="T1")
