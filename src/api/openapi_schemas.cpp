@@ -36,7 +36,7 @@ constexpr const char* kTelemetrySchemas = R"json({
       "metricName": {"type": "string"}, "timestamp": {"oneOf": [{"type": "integer"}, {"type": "string", "format": "date-time"}]},
       "value": {"type": "number"}, "unit": {"type": "string"},
       "quality": {"type": "string", "enum": ["GOOD", "UNCERTAIN", "BAD", "SENSOR_FAULT", "OUT_OF_RANGE"]},
-      "metrics": {"type": "object", "additionalProperties": {"oneOf": [{"type": "number"}, {"type": "object"}, {"type": "null"}]}},
+      "metrics": {"type": "object", "additionalProperties": {"nullable": true, "oneOf": [{"type": "number"}, {"type": "object"}]}},
       "metadata": {"type": "object"}
     }
   },

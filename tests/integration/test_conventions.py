@@ -191,6 +191,15 @@ def test_openapi_refs_resolve_and_telemetry_is_typed(world: World):
         section, kind, name = ref.removeprefix("#/").split("/")
         assert name in spec[section][kind], ref
 
+    # The whole document against the OpenAPI 3.0 schema, where the validator is installed
+    # (pip's openapi-spec-validator on the CI machine; not packaged by Debian).
+    try:
+        from openapi_spec_validator import validate
+    except ImportError:
+        validate = None
+    if validate:
+        validate(spec)
+
     write = spec["paths"]["/api/v1/write"]["post"]
     assert list(write["requestBody"]["content"]) == ["text/plain"], write
     assert "204" in write["responses"] and "503" in write["responses"]
