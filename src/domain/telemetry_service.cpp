@@ -326,6 +326,8 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
   room(out.vals);
   room(out.quality);
   room(out.flags);
+  constexpr size_t kNone = SIZE_MAX;
+  std::vector<size_t> newest(series.size(), kNone);  // row index of each watched series' newest point
   for (size_t i = 0; i < rows.size(); ++i) {
     const auto& r = rows[i];
     if (!resolved[r.series]) {
@@ -344,15 +346,20 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
     out.quality.push_back(r.quality);
     out.flags.push_back(r.flags);
     if (r.meta) out.meta.emplace_back(static_cast<uint32_t>(base + i), batch.metadata()[r.meta]);
-    if (!live[r.series]) continue;
-    // Live values: the newest point of each watched series.
-    auto [it, fresh] = out.live.try_emplace(ids[r.series]);
+    if (live[r.series] && (newest[r.series] == kNone || r.timestampMs >= rows[newest[r.series]].timestampMs))
+      newest[r.series] = i;
+  }
+  // Live values: the newest point of each watched series (its key copied once per batch).
+  for (size_t s = 0; s < series.size(); ++s) {
+    if (newest[s] == kNone) continue;
+    const auto& r = rows[newest[s]];
+    auto [it, fresh] = out.live.try_emplace(ids[s]);
     if (fresh || r.timestampMs >= it->second.ts) {
       it->second.ts = r.timestampMs;
       it->second.value = r.value;
       it->second.quality = r.quality;
-      it->second.key = series[r.series].key;
-      it->second.unit = series[r.series].unit;
+      it->second.key = series[s].key;
+      it->second.unit = series[s].unit;
     }
   }
   // Dead letters for every rejected element, with all its reasons.

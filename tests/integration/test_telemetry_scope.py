@@ -130,8 +130,11 @@ def test_websocket_telemetry_updates_for_the_subscribed_site(tworld: Telemetry):
 
         marker = "WS" + secrets.token_hex(3)
         ts = tworld.now_ms - 500
+        # Several points of one series in one write: the update carries the newest (not the last sent).
         tworld.ingest([event("INV-2", 33.0, ts, site="S2", sensor_id=marker),
-                       event("INV-1", 42.25, ts, site="S1", sensor_id=marker)])
+                       event("INV-1", 41.0, ts - 2_000, site="S1", sensor_id=marker),
+                       event("INV-1", 42.25, ts, site="S1", sensor_id=marker),
+                       event("INV-1", 40.5, ts - 1_000, site="S1", sensor_id=marker)])
         upd, seen = _messages(ws, lambda m: m.get("event") == "telemetry.update"
                               and m.get("data", {}).get("sensorId") == marker)
         assert upd, f"no telemetry.update for the S1 point: {seen}"
