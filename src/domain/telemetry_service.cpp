@@ -268,9 +268,19 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
   std::vector<int> verdict(series.size(), 0);  // 0 ok, 1 unknown asset, 2 site mismatch, 3 forbidden
   std::vector<SeriesId> ids(series.size(), 0);
   std::vector<char> resolved(series.size(), 0);
+  // Every series gets the tenant's memo: line protocol brings its own, JSON and MQTT series look
+  // theirs up by key (one lookup instead of the asset check and the store's catalogue).
+  std::vector<std::shared_ptr<SeriesMemo>> memos(series.size());
+  LineSeriesCache* tenantCache = nullptr;
+  for (size_t i = 0; i < series.size(); ++i) {
+    memos[i] = series[i].memo;
+    if (memos[i]) continue;
+    if (!tenantCache) tenantCache = &lineCache(tenantId);
+    memos[i] = tenantCache->memoFor(seriesKeyText(series[i].key, series[i].unit));
+  }
   for (size_t i = 0; i < series.size(); ++i) {
     const auto& key = series[i].key;
-    if (const uint64_t memo = series[i].memo ? series[i].memo->resolved.load(std::memory_order_acquire) : 0) {
+    if (const uint64_t memo = memos[i]->resolved.load(std::memory_order_acquire)) {
       ids[i] = static_cast<SeriesId>(memo - 1);  // known asset at this site, resolved before
       resolved[i] = 1;
     } else {
@@ -338,7 +348,7 @@ void TelemetryService::prepare(const RequestContext* ctx, const std::string& ten
       ids[r.series] = *id;
       resolved[r.series] = 1;
       // Remembered for later batches: a known asset at this site (caller scope is checked each time).
-      if (series[r.series].memo) series[r.series].memo->resolved.store(uint64_t{*id} + 1, std::memory_order_release);
+      memos[r.series]->resolved.store(uint64_t{*id} + 1, std::memory_order_release);
     }
     out.sid.push_back(ids[r.series]);
     out.ts.push_back(r.timestampMs);

@@ -293,3 +293,15 @@ def test_ingest_beyond_its_memory_bound_answers_503_and_loses_nothing(tight_twor
     assert refused > 0, "twelve concurrent 1 MB bodies never exceeded a 1 MB bound"
     # Whatever was answered 204 is stored in full; a refused body left nothing half-written.
     assert stored % 20_000 == 0 and stored >= 20_000, stored
+
+
+def test_a_remembered_json_series_is_refused_once_its_asset_is_deleted(tworld: Telemetry):
+    # JSON and MQTT series share the tenant's memo of resolved series with line protocol.
+    asset = tworld.new_asset("S1")
+    t = tworld.now_ms - 10_000
+    for i in range(2):
+        tworld.ingest([event(asset, float(i), t + i)])
+    expect(tworld.admin.delete(f"/assets/{asset}"), 204)
+    out = data_of(tworld.post_events([event(asset, 2.0, t + 2)]))
+    assert (out["accepted"], out["rejected"]) == (0, 1), out
+    assert (out["rejections"][0]["field"], out["rejections"][0]["code"]) == ("asset_id", "UNKNOWN_ASSET"), out
