@@ -30,21 +30,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-"$BUILD/dcmms" demo --data-dir "$WORK/data" >/dev/null 2>&1
-DCMMS_RATE_LIMITS=off "$BUILD/dcmms" serve --data-dir "$WORK/data" --listen 127.0.0.1:0 --port-file "$WORK/port" \
-  "${SERVER_FLAGS[@]}" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-PORT=$(cat "$WORK/port")
-KEY=$("$BUILD/dcmms" apikey create --data-dir "$WORK/data" --email system-administrator@demo.dcmms.io \
-        --scopes write:telemetry,read:telemetry,read:assets | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
-for page in $(seq 1 10); do
-  curl -sf "http://127.0.0.1:$PORT/api/v1/assets?pageSize=100&page=$page" -H "X-API-Key: $KEY"; echo
-done | python3 -c '
-import sys, json
-for line in sys.stdin:
-    if line.strip():
-        for a in json.loads(line)["data"]: print(a["siteId"], a["assetId"])' > "$WORK/assets.txt"
+. "$ROOT/bench/lib/demo_server.sh"
+start_demo_server "$BUILD/dcmms" "$WORK" "${SERVER_FLAGS[@]}"
 echo "# bench/soak $MODE $(date -u +%FT%TZ) on $(nproc) cores: phases $PHASES (events/s x seconds), server flags: ${SERVER_FLAGS[*]:-none}" >&2
 RC=0
 "$BUILD/bench/tsdb/tsdb_bench" soak --port "$PORT" --api-key "$KEY" --assets "$WORK/assets.txt" --series 1000 \

@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -20,18 +19,6 @@ std::vector<Asset> readAssets(const std::string& path) {
   while (in >> a.site >> a.asset) out.push_back(a);
   if (out.empty()) throw std::runtime_error("no assets in " + path);
   return out;
-}
-
-void appendNumber(std::string& out, double v) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
-
-void appendInt(std::string& out, int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
 }
 
 int connectTo(const std::string& host, int port) {

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "telemetry/sim/encoders.h"
+
 namespace dcmms::bench {
 
 struct Asset {
@@ -13,8 +15,9 @@ struct Asset {
 
 // Lines "siteId assetId"; throws when the file holds none.
 std::vector<Asset> readAssets(const std::string& path);
-void appendNumber(std::string& out, double v);  // shortest round-trip text
-void appendInt(std::string& out, int64_t v);
+// Number text as the simulator's encoders write it.
+using telemetry::appendDecimal;
+using telemetry::appendInt;
 
 // Blocking loopback HTTP/1.1: enough for a load client that sends prepared requests.
 int connectTo(const std::string& host, int port);

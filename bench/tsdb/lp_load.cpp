@@ -45,7 +45,7 @@ std::vector<std::string> encodeRequests(const LpLoadOptions& o, const std::vecto
     for (int t = 0; t < n; ++t)
       for (int s = 0; s < o.series; ++s) {
         body += prefixes[static_cast<size_t>(s)];
-        appendNumber(body, v[static_cast<size_t>(t) * o.series + s]);
+        appendDecimal(body, v[static_cast<size_t>(t) * o.series + s]);
         body += ' ';
         appendInt(body, o.t0Ms + int64_t{p + t} * 1000);
         body += '\n';
@@ -116,7 +116,7 @@ int writeTsv(int series, int points) {
         out += '\t';
         appendInt(out, kT0 + int64_t{p + t} * 1000);
         out += '\t';
-        appendNumber(out, v[static_cast<size_t>(t) * series + s]);
+        appendDecimal(out, v[static_cast<size_t>(t) * series + s]);
         out += "\t0\t0\n";
       }
     if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size()) return 1;

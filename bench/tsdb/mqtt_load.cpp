@@ -32,7 +32,7 @@ std::vector<Message> encodeMessages(const MqttLoadOptions& o, const std::vector<
         payload += sensor;
         appendInt(payload, o.t0Ms + int64_t{p + t} * 1000);
         payload += ",\"value\":";
-        appendNumber(payload, v[static_cast<size_t>(t) * o.series + s]);
+        appendDecimal(payload, v[static_cast<size_t>(t) * o.series + s]);
         payload += '}';
       }
       payload += ']';

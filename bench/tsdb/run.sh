@@ -102,25 +102,12 @@ for WL in random-walk solar; do
 done
 
 # End to end: the server on the demo tenant, series s on the demo's asset s % 1000, sensor rw<s>.
-"$DCMMS" demo --data-dir "$WORK/srv" >/dev/null 2>&1
 MQTT_PORT=$(free_port)
 printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\nmax_inflight_messages 1000\n' "$MQTT_PORT" > "$WORK/mosquitto.conf"
 mosquitto -c "$WORK/mosquitto.conf" > "$WORK/mosquitto.log" 2>&1 &
 MQTT_PID=$!
-DCMMS_RATE_LIMITS=off "$DCMMS" serve --data-dir "$WORK/srv" --listen 127.0.0.1:0 --port-file "$WORK/port" \
-  --mqtt 127.0.0.1 --mqtt-port "$MQTT_PORT" 2>"$WORK/server.log" &
-SERVER_PID=$!
-for _ in $(seq 1 100); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-PORT=$(cat "$WORK/port")
-KEY=$("$DCMMS" apikey create --data-dir "$WORK/srv" --email system-administrator@demo.dcmms.io \
-        --scopes write:telemetry,read:telemetry,read:assets | sed -n 's/.*"key":"\([^"]*\)".*/\1/p')
-for page in $(seq 1 10); do
-  curl -sf "http://127.0.0.1:$PORT/api/v1/assets?pageSize=100&page=$page" -H "X-API-Key: $KEY"; echo
-done | python3 -c '
-import sys, json
-for line in sys.stdin:
-    if line.strip():
-        for a in json.loads(line)["data"]: print(a["siteId"], a["assetId"])' > "$WORK/assets.txt"
+. "$ROOT/bench/lib/demo_server.sh"
+start_demo_server "$DCMMS" "$WORK" --mqtt 127.0.0.1 --mqtt-port "$MQTT_PORT"
 "$BENCH" tsv --series "$SERIES" --points "$E2E_POINTS" > "$WORK/rows.tsv"
 # Each run writes its own window of recent time (inside the default 7-day max age), so no
 # point is a duplicate of an earlier run.

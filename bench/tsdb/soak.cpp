@@ -166,7 +166,7 @@ int runSoak(const SoakOptions& o) {
         const int64_t ts = now + i / o.series;
         lastTs = std::max(lastTs, ts);
         body += prefixes[static_cast<size_t>(series)];
-        appendNumber(body, static_cast<double>((sent + inBody) % 1000) / 10);
+        appendDecimal(body, static_cast<double>((sent + inBody) % 1000) / 10);
         body += ' ';
         appendInt(body, ts);
         body += '\n';

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "core/json_string.h"
 
 namespace dcmms {
 
@@ -17,7 +18,6 @@ namespace json = boost::json;
 // trailing zeros trimmed).
 std::string toJson(const json::value& v);
 void appendJson(std::string& out, const json::value& v);
-void appendJsonString(std::string& out, std::string_view s);
 void appendNumber(std::string& out, double d);
 
 // Parses a request body; malformed text → 400 INVALID_JSON naming the offset.

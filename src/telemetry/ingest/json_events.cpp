@@ -262,18 +262,9 @@ class ElementReader {
     }
   }
 
-  const SeriesRule& ruleFor(const std::string& metric, std::string_view unit) {
-    ruleKey_.assign(metric);
-    ruleKey_ += '\0';
-    ruleKey_ += unit;
-    auto it = rules_.find(ruleKey_);
-    if (it == rules_.end()) it = rules_.emplace(ruleKey_, validator_.ruleFor(metric, unit)).first;
-    return it->second;
-  }
-
   void emit(std::string_view field, SeriesKey& base, std::string metric, std::string_view unit, double value,
             int64_t ts, QualityValue quality) {
-    const SeriesRule& rule = ruleFor(metric, unit);
+    const SeriesRule& rule = validator_.rule(metric, unit);
     uint8_t flags = quality.flags;
     if (auto code = validator_.check(rule, value, ts, flags)) {
       return reject(std::string(field), *code, validator_.explain(*code, ts));
@@ -298,8 +289,6 @@ class ElementReader {
   std::optional<std::string> raw_;
   std::string metadata_;
   std::optional<uint32_t> metaIndex_;
-  std::unordered_map<std::string, SeriesRule> rules_;
-  std::string ruleKey_;
 };
 
 }  // namespace

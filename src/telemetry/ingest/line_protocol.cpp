@@ -368,18 +368,9 @@ class LineParser {
     // The unit tag belongs to the "value" field; other fields name their unit by suffix.
     const bool isValue = f->key == "value";
     f->seriesKey.metric = isValue ? entry.tags.metric : canonicalMetricName(f->key);
-    f->rule = ruleFor(f->seriesKey.metric, isValue ? std::string_view(entry.tags.unit) : std::string_view());
+    f->rule = validator_.rule(f->seriesKey.metric, isValue ? std::string_view(entry.tags.unit) : std::string_view());
     f->memo = cache_->memoFor(seriesKeyText(f->seriesKey, f->rule.unit));
     return *entry.fields.emplace_back(std::move(f));
-  }
-
-  const SeriesRule& ruleFor(const std::string& metric, std::string_view unit) {
-    ruleKey_.assign(metric);
-    ruleKey_ += '\0';
-    ruleKey_ += unit;
-    auto it = rules_.find(ruleKey_);
-    if (it == rules_.end()) it = rules_.emplace(ruleKey_, validator_.ruleFor(metric, unit)).first;
-    return it->second;
   }
 
   LocalTagSet& tagSetFor(std::string_view text) {
@@ -456,8 +447,6 @@ class LineParser {
   FlatIndex<std::string_view> local_;  // series text → locals_ index
   std::deque<LocalTagSet> locals_;
   std::vector<FieldSlot> slots_;
-  std::unordered_map<std::string, SeriesRule> rules_;  // by metric '\0' unit
-  std::string ruleKey_;
 };
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "telemetry/ingest/batch.h"
 #include "telemetry/ingest/deadband.h"
@@ -68,6 +69,15 @@ class Validator {
   // metric's suffix ("temperature_c" → °C). Ranges apply when the unit is absent or of the type's
   // dimension; an unknown unit is kept verbatim without range check.
   SeriesRule ruleFor(std::string_view metric, std::string_view unit) const;
+  // The same, derived once per (metric, unit) for this validator's lifetime (one parse).
+  const SeriesRule& rule(std::string_view metric, std::string_view unit) {
+    ruleKey_.assign(metric);
+    ruleKey_ += '\0';
+    ruleKey_ += unit;
+    auto it = rules_.find(ruleKey_);
+    if (it == rules_.end()) it = rules_.emplace(ruleKey_, ruleFor(metric, unit)).first;
+    return it->second;
+  }
 
   // Normalises value in place and checks it; sets kFlagOutOfRange / kFlagBackfill in flags.
   // Returns the rejection reason, or nullopt when the point is accepted.
@@ -99,6 +109,8 @@ class Validator {
   int64_t oldest_;
   int64_t newest_;
   bool backfill_;
+  std::unordered_map<std::string, SeriesRule> rules_;  // by metric '\0' unit
+  std::string ruleKey_;
 };
 
 }  // namespace dcmms::telemetry

@@ -58,6 +58,18 @@ std::string_view qualityFlag(Quality q) {
   }
 }
 
+uint64_t fnv1a(uint64_t h, std::string_view s) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  h ^= 0xff;  // field separator
+  h *= 0x100000001b3ULL;
+  return h;
+}
+
+}  // namespace
+
 void appendInt(std::string& out, int64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
@@ -75,18 +87,6 @@ void appendDecimal(std::string& out, double v) {
   }
   out.append(buf, r.ptr);
 }
-
-uint64_t fnv1a(uint64_t h, std::string_view s) {
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  h ^= 0xff;  // field separator
-  h *= 0x100000001b3ULL;
-  return h;
-}
-
-}  // namespace
 
 void appendLineProtocol(std::string& out, std::span<const Point> points, TimePrecision precision) {
   for (const Point& p : points) {

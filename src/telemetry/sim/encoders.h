@@ -30,6 +30,11 @@ std::string encodeTelemetryEvents(std::span<const Point> points);
 // same event ids, so the server can deduplicate.
 std::string eventIdFor(const Point& p);
 
+// Number text for line protocol and JSON: integers via to_chars; doubles as the shortest plain
+// decimal that reads back as the same double (never exponent notation).
+void appendInt(std::string& out, int64_t v);
+void appendDecimal(std::string& out, double v);
+
 std::string mqttTopic(std::string_view siteId, std::string_view assetId, std::string_view sensorType);
 
 // {"siteId":…,"assetId":…,"sensorType":…,"timestamp":…,"metrics":{"<metric>":{"value":…,"unit":…

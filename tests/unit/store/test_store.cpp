@@ -10,6 +10,7 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "../scripted_server.h"
 #include "store/postgres/pg_connection.h"
 
 #ifndef DCMMS_SOURCE_DIR
@@ -20,67 +21,9 @@ namespace dcmms::store::testing {
 
 namespace {
 
-// Reads the value of a `NAME='value'` line printed by start-postgres.sh.
-std::string assignment(const std::string& output, const std::string& name) {
-  const std::string prefix = name + "='";
-  const auto start = output.find(prefix);
-  if (start == std::string::npos) return {};
-  const auto end = output.find('\'', start + prefix.size());
-  return output.substr(start + prefix.size(), end - start - prefix.size());
-}
-
-// The throw-away server: started on first use, stopped by the environment at the end.
-class PgServer {
- public:
-  const std::string& url() {
-    std::call_once(started_, [this] { start(); });
-    if (url_.empty()) throw std::runtime_error("PostgreSQL test server did not start: " + error_);
-    return url_;
-  }
-  void stop() {
-    if (!stop_.empty()) {
-      if (std::system((stop_ + " >/dev/null 2>&1").c_str()) != 0) std::fprintf(stderr, "warning: pg_ctl stop failed\n");
-      stop_.clear();
-    }
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-      dir_.clear();
-    }
-  }
-
- private:
-  void start() {
-    if (const char* env = std::getenv("DCMMS_PG_URL"); env && *env) {
-      url_ = env;
-      return;
-    }
-    dir_ = makeTempDir();
-    const std::string cmd = "bash '" DCMMS_SOURCE_DIR "/scripts/start-postgres.sh' '" + dir_ + "/pg' 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) {
-      error_ = "popen failed";
-      return;
-    }
-    std::string output;
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, pipe)) output += buf;
-    const int status = pclose(pipe);
-    stop_ = assignment(output, "PG_STOP");
-    if (status != 0) {
-      error_ = output;
-      return;
-    }
-    url_ = assignment(output, "PG_URL");
-    if (url_.empty()) error_ = output;
-  }
-
-  std::once_flag started_;
-  std::string url_, stop_, dir_, error_;
-};
-
-PgServer& server() {
-  static PgServer s;
+// The throw-away PostgreSQL: started on first use, stopped by the environment at the end.
+::dcmms::testing::ScriptedServer& server() {
+  static ::dcmms::testing::ScriptedServer s("PostgreSQL", DCMMS_SOURCE_DIR "/scripts/start-postgres.sh", "DCMMS_PG_URL", "PG");
   return s;
 }
 
@@ -99,11 +42,7 @@ std::string uniqueSchemaName() {
 
 }  // namespace
 
-std::string makeTempDir() {
-  std::string tmpl = (std::filesystem::temp_directory_path() / "dcmms-store-XXXXXX").string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
+std::string makeTempDir() { return ::dcmms::testing::makeTempDir("dcmms-store"); }
 
 const std::string& postgresUrl() { return server().url(); }
 

@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../scripted_server.h"
 #include "telemetry/clickhouse/clickhouse_store.h"
 #include "telemetry/clickhouse/http_client.h"
 #include "telemetry/tsdb/engine.h"
@@ -23,74 +24,11 @@ namespace dcmms::telemetry::testing {
 
 namespace {
 
-std::string makeTempDir(const char* prefix) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / (std::string(prefix) + "-XXXXXX")).string();
-  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-  return tmpl;
-}
+using ::dcmms::testing::makeTempDir;
 
-// Reads the value of a `NAME='value'` line printed by start-clickhouse.sh.
-std::string assignment(const std::string& output, const std::string& name) {
-  const std::string prefix = name + "='";
-  const auto start = output.find(prefix);
-  if (start == std::string::npos) return {};
-  const auto end = output.find('\'', start + prefix.size());
-  return output.substr(start + prefix.size(), end - start - prefix.size());
-}
-
-// The throw-away server: started on first use, stopped by the environment at the end.
-class ChServer {
- public:
-  const std::string& url() {
-    std::call_once(started_, [this] { start(); });
-    if (url_.empty()) throw std::runtime_error("ClickHouse test server did not start: " + error_);
-    return url_;
-  }
-  void stop() {
-    if (!stop_.empty()) {
-      if (std::system((stop_ + " >/dev/null 2>&1").c_str()) != 0)
-        std::fprintf(stderr, "warning: stopping clickhouse-server failed\n");
-      stop_.clear();
-    }
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-      dir_.clear();
-    }
-  }
-
- private:
-  void start() {
-    if (const char* env = std::getenv("DCMMS_CH_URL"); env && *env) {
-      url_ = env;
-      return;
-    }
-    dir_ = makeTempDir("dcmms-ch");
-    const std::string cmd = "bash '" DCMMS_SOURCE_DIR "/scripts/start-clickhouse.sh' '" + dir_ + "/ch' 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) {
-      error_ = "popen failed";
-      return;
-    }
-    std::string output;
-    char buf[512];
-    while (std::fgets(buf, sizeof buf, pipe)) output += buf;
-    const int status = pclose(pipe);
-    stop_ = assignment(output, "CH_STOP");
-    if (status != 0) {
-      error_ = output;
-      return;
-    }
-    url_ = assignment(output, "CH_URL");
-    if (url_.empty()) error_ = output;
-  }
-
-  std::once_flag started_;
-  std::string url_, stop_, dir_, error_;
-};
-
-ChServer& server() {
-  static ChServer s;
+// The throw-away ClickHouse: started on first use, stopped by the environment at the end.
+::dcmms::testing::ScriptedServer& server() {
+  static ::dcmms::testing::ScriptedServer s("ClickHouse", DCMMS_SOURCE_DIR "/scripts/start-clickhouse.sh", "DCMMS_CH_URL", "CH");
   return s;
 }
 
